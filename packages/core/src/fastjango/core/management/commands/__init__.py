@@ -1,0 +1,1 @@
+"""Core's commands, one module each."""

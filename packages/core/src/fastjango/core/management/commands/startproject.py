@@ -1,0 +1,11 @@
+"""``startproject``: placeholder until the scaffolding lands."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command(name="startproject")
+def startproject() -> None:
+    """Not written yet."""
+    raise click.ClickException("not implemented yet")
