@@ -76,6 +76,7 @@ def create_plugin_manager() -> pluggy.PluginManager:
     """A fresh plugin manager with fastjango's hook specification and nothing registered."""
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
+    pm.hook.fastjango_addhooks.call_historic(kwargs={"pluginmanager": pm})
     if os.environ.get(TRACE_ENV, "").strip() not in ("", "0", "false", "False"):
         _enable_tracing(pm)
     return pm
@@ -152,8 +153,7 @@ def _load(pm: pluggy.PluginManager, name: str, entry_points: Mapping[str, metada
             plugin = entry_point.load()
         except ImportError as exc:
             raise PluginNotFound(
-                f"Plugin {name!r} is installed but could not be imported ({exc}). Reinstall it: "
-                f"{_install_hint(name)}"
+                f"Plugin {name!r} is installed but could not be imported ({exc}). Reinstall it: {_install_hint(name)}"
             ) from exc
         dist = entry_point.dist
         return _register(
@@ -226,13 +226,22 @@ def _missing_requirement(plugin: str, required: str, entry_points: Mapping[str, 
     )
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time, so redirected output still gets the trace."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
 def _enable_tracing(pm: pluggy.PluginManager) -> None:
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("[fastjango.plugins] %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
-        logger.propagate = False
 
     def before(hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
         plugins = ", ".join(impl.plugin_name for impl in hook_impls) or "no plugin"

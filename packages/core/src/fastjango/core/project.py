@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pluggy
+from pydantic import BaseModel
 
 from fastjango.core.apps import Apps
 from fastjango.core.checks import CheckMessage, CheckRegistry
@@ -58,11 +59,15 @@ class Project:
         self.plugins: list[PluginInfo] = activate_plugins(self.pm, _installed_plugins(raw, self.environ))
 
         schemas = [
-            SettingsSchema(impl.plugin_name, impl.function())
+            SettingsSchema(impl.plugin_name, _schema_of(impl.plugin_name, impl.function()))
             for impl in self.pm.hook.fastjango_settings_schema.get_hookimpls()
         ]
         self.settings: Settings = build_settings(raw, schemas, self.environ)
-        problems = [message for found in call_collecting(self.pm.hook.fastjango_validate_settings, settings=self.settings) for message in found]
+        problems = [
+            message
+            for found in call_collecting(self.pm.hook.fastjango_validate_settings, settings=self.settings)
+            for message in found
+        ]
         if problems:
             raise ImproperlyConfigured("Invalid settings:\n" + "\n".join(f"  - {p}" for p in problems))
 
@@ -152,11 +157,21 @@ def _raw_settings(settings: str | ModuleType | Mapping[str, Any] | RawSettings) 
     if isinstance(settings, str):
         return RawSettings.from_module(settings)
     if isinstance(settings, ModuleType):
-        return RawSettings.from_namespace(vars(settings), origin=f"settings module {settings.__name__}", module_name=settings.__name__)
+        return RawSettings.from_namespace(
+            vars(settings), origin=f"settings module {settings.__name__}", module_name=settings.__name__
+        )
     lowercase = sorted(name for name in settings if not name.isupper())
     if lowercase:
         raise ImproperlyConfigured(f"Setting names are UPPER_CASE; got {', '.join(lowercase)}.")
     return RawSettings.from_namespace(settings, origin="configure()")
+
+
+def _schema_of(plugin_name: str, model: object) -> type[BaseModel]:
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise ImproperlyConfigured(
+            f"Plugin {plugin_name!r}: fastjango_settings_schema must return a Pydantic model class, not {model!r}."
+        )
+    return model
 
 
 def _installed_plugins(raw: RawSettings, environ: Mapping[str, str]) -> list[str]:

@@ -13,7 +13,7 @@ from pydantic.fields import FieldInfo
 from fastjango.core.conf._sources import EnvValue, RawSettings, env_names_for, parse_env_value
 from fastjango.core.exceptions import ImproperlyConfigured
 
-__all__ = ["Settings", "SettingsWarning", "SettingsSchema", "build_settings", "setting"]
+__all__ = ["Settings", "SettingsSchema", "SettingsWarning", "build_settings", "setting"]
 
 
 class SettingsWarning(UserWarning):
@@ -96,11 +96,13 @@ class Settings:
 
     def source_of(self, name: str) -> str:
         """Where a setting's value came from: a module, an environment variable, or 'default'."""
-        return self._sources.get(name, "default")
+        source: str = self._sources.get(name, "default")
+        return source
 
     def declared_by(self, name: str) -> str | None:
         """The plugin whose schema declares ``name``, or ``None`` for a project's own setting."""
-        return self._declared.get(name)
+        plugin: str | None = self._declared.get(name)
+        return plugin
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fastjango.core.checks import CheckMessage, CheckRegistry, Error, Tags, Warning
+from fastjango.core.checks import CheckMessage, CheckRegistry, Error, Tags, Warning  # noqa: A004
 from fastjango.core.conf import Settings
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.core.hookspecs import hookimpl
@@ -14,7 +14,7 @@ from fastjango.core.hookspecs import hookimpl
 if TYPE_CHECKING:
     from fastjango.core.project import Project
 
-SECRET_KEY_INSECURE_PREFIX = "fastjango-insecure-"
+SECRET_KEY_INSECURE_PREFIX = "fastjango-insecure-"  # noqa: S105 - a marker, not a key
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 
@@ -98,7 +98,7 @@ def check_secret_key(project: Project) -> Iterable[CheckMessage]:
             "can forge sessions and tokens.",
             hint=(
                 f"Set SECRET_KEY (e.g. from the environment) to a random value of at least "
-                f"{SECRET_KEY_MIN_LENGTH} characters: python -c \"import secrets; print(secrets.token_urlsafe(50))\""
+                f'{SECRET_KEY_MIN_LENGTH} characters: python -c "import secrets; print(secrets.token_urlsafe(50))"'
             ),
             id="security.W002",
         )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 import click
 import pluggy
@@ -25,7 +26,8 @@ def commands_from_plugins(pm: pluggy.PluginManager) -> dict[str, click.Command]:
     commands: dict[str, click.Command] = {}
     owners: dict[str, str] = {}
     for impl in pm.hook.fastjango_commands.get_hookimpls():
-        for command in impl.function() or ():
+        contributed = cast("Iterable[click.Command]", impl.function() or ())
+        for command in contributed:
             name = command.name or ""
             if name in commands:
                 raise ImproperlyConfigured(

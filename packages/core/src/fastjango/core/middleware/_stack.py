@@ -113,7 +113,7 @@ def middleware_stack(project: Project) -> list[Middleware]:
     stack = []
     for entry in resolve_middleware_order(list(settings.MIDDLEWARE), specs):
         kwargs = dict(entry.spec.kwargs) if entry.spec is not None else {}
-        stack.append(Middleware(_factory(entry.middleware, kwargs, settings)))  # type: ignore[arg-type]
+        stack.append(Middleware(_factory(entry.middleware, kwargs, settings)))
     return stack
 
 
@@ -140,4 +140,6 @@ def import_middleware(dotted: str) -> Any:
     try:
         return getattr(module, attribute)
     except AttributeError:
-        raise ImproperlyConfigured(f"MIDDLEWARE entry {dotted!r}: module {module_name!r} has no {attribute!r}.") from None
+        raise ImproperlyConfigured(
+            f"MIDDLEWARE entry {dotted!r}: module {module_name!r} has no {attribute!r}."
+        ) from None

@@ -92,6 +92,8 @@ class TrustedHostMiddleware:
         shown = raw.decode("latin-1")[:100]
         detail = "Invalid Host header."
         if self.debug:
-            detail = f"Invalid Host header {shown!r}. You may need to add {split_host(shown) or shown!r} to ALLOWED_HOSTS."
+            detail = (
+                f"Invalid Host header {shown!r}. You may need to add {split_host(shown) or shown!r} to ALLOWED_HOSTS."
+            )
         response = JSONResponse({"detail": detail}, status_code=400)
         await response(scope, receive, send)

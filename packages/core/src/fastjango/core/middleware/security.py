@@ -92,7 +92,7 @@ class SecurityMiddleware:
             name, expected = self.proxy_header
             for key, value in scope["headers"]:
                 if key == name:
-                    return value == expected
+                    return bool(value == expected)
         return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

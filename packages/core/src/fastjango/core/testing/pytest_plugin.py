@@ -77,7 +77,7 @@ def fastjango_project() -> Project:
     """The project under test; override this fixture to test other settings or plugins."""
     if not has_project():
         pytest.fail(
-            "No fastjango project to test: set `fastjango_settings = \"mysite.settings\"` in the pytest "
+            'No fastjango project to test: set `fastjango_settings = "mysite.settings"` in the pytest '
             f"configuration, pass --fastjango-settings, set {SETTINGS_MODULE_ENV}, or override the "
             "`fastjango_project` fixture.",
             pytrace=False,

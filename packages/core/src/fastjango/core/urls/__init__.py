@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-
 from urllib.parse import urlencode
 
 from starlette.requests import Request

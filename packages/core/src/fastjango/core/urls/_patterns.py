@@ -38,7 +38,9 @@ def parse_route(route: str) -> ParsedRoute:
         parts.append(route[position : match.start()])
         name = match.group("parameter")
         if not name.isidentifier():
-            raise ImproperlyConfigured(f"URL route {route!r} uses {name!r} as a parameter name; use a Python identifier.")
+            raise ImproperlyConfigured(
+                f"URL route {route!r} uses {name!r} as a parameter name; use a Python identifier."
+            )
         if name in converters:
             raise ImproperlyConfigured(f"URL route {route!r} captures {name!r} twice.")
         try:
@@ -154,7 +156,9 @@ def load_urlconf(dotted: str) -> ModuleType:
         return importlib.import_module(dotted)
     except ModuleNotFoundError as exc:
         if exc.name and dotted.startswith(exc.name):
-            raise ImproperlyConfigured(f"The URL conf {dotted!r} cannot be imported: no module named {exc.name!r}.") from exc
+            raise ImproperlyConfigured(
+                f"The URL conf {dotted!r} cannot be imported: no module named {exc.name!r}."
+            ) from exc
         raise
 
 
@@ -163,5 +167,7 @@ def _urlpatterns_of(module: ModuleType) -> list[URLEntry]:
     if patterns is None:
         raise ImproperlyConfigured(f"The URL conf {module.__name__!r} has no `urlpatterns` list.")
     if not isinstance(patterns, (list, tuple)):
-        raise ImproperlyConfigured(f"`urlpatterns` in {module.__name__!r} must be a list, not {type(patterns).__name__}.")
+        raise ImproperlyConfigured(
+            f"`urlpatterns` in {module.__name__!r} must be a list, not {type(patterns).__name__}."
+        )
     return list(patterns)

@@ -100,7 +100,9 @@ class URLResolver:
             route_path = getattr(route, "path", None)
             if name and route_path is not None:
                 methods = tuple(sorted(getattr(route, "methods", None) or ()))
-                self._name(":".join([*namespaces, name]), mount_at + route_path, methods, getattr(route, "endpoint", None))
+                self._name(
+                    ":".join([*namespaces, name]), mount_at + route_path, methods, getattr(route, "endpoint", None)
+                )
 
     def _name(self, name: str, full_path: str, methods: tuple[str, ...], endpoint: Any) -> None:
         _, path_format, convertors = compile_path(full_path)

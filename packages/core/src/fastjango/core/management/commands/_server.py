@@ -32,7 +32,9 @@ def parse_addrport(value: str, default_host: str, default_port: int) -> tuple[st
     if not port_text:
         return host, default_port
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise click.BadParameter(f"{value!r} is not a port number or host:port (e.g. 8000 or 0.0.0.0:8000).", param_hint="ADDRPORT")
+        raise click.BadParameter(
+            f"{value!r} is not a port number or host:port (e.g. 8000 or 0.0.0.0:8000).", param_hint="ADDRPORT"
+        )
     return host, int(port_text)
 
 

@@ -9,7 +9,13 @@ from fastjango.core.checks import CheckMessage
 from fastjango.core.management._errors import CommandError
 from fastjango.core.project import Project, get_project
 
-_LEVELS = {"DEBUG": checks.DEBUG, "INFO": checks.INFO, "WARNING": checks.WARNING, "ERROR": checks.ERROR, "CRITICAL": checks.CRITICAL}
+_LEVELS = {
+    "DEBUG": checks.DEBUG,
+    "INFO": checks.INFO,
+    "WARNING": checks.WARNING,
+    "ERROR": checks.ERROR,
+    "CRITICAL": checks.CRITICAL,
+}
 _COLOURS = {checks.WARNING: "yellow", checks.ERROR: "red", checks.CRITICAL: "red"}
 
 
@@ -22,12 +28,18 @@ def format_messages(messages: list[CheckMessage]) -> str:
         lines.extend(click.style(str(message), fg=_COLOURS.get(level)) for message in group)
         lines.append("")
     count = len(messages)
-    summary = "System check identified no issues." if not count else f"System check identified {count} issue{'s' if count != 1 else ''}."
+    summary = (
+        "System check identified no issues."
+        if not count
+        else f"System check identified {count} issue{'s' if count != 1 else ''}."
+    )
     lines.append(summary)
     return "\n".join(lines)
 
 
-def run_and_report(project: Project, *, tags: tuple[str, ...] = (), deploy: bool = False, fail_level: int = checks.ERROR) -> None:
+def run_and_report(
+    project: Project, *, tags: tuple[str, ...] = (), deploy: bool = False, fail_level: int = checks.ERROR
+) -> None:
     """Run checks, print them, and raise :class:`CommandError` if any reaches ``fail_level``."""
     messages = project.run_checks(tags=tags, deploy=deploy)
     serious = [message for message in messages if message.level >= fail_level]
@@ -57,5 +69,7 @@ def check(deploy: bool, tags: tuple[str, ...], list_tags: bool, fail_level: str)
     unknown = set(tags) - project.checks.tags_available(deploy=deploy)
     if unknown:
         known = ", ".join(sorted(project.checks.tags_available(deploy=deploy)))
-        raise click.BadParameter(f"there is no check tagged {', '.join(sorted(unknown))}; tags: {known}", param_hint="--tag")
+        raise click.BadParameter(
+            f"there is no check tagged {', '.join(sorted(unknown))}; tags: {known}", param_hint="--tag"
+        )
     run_and_report(project, tags=tags, deploy=deploy, fail_level=_LEVELS[fail_level.upper()])

@@ -27,7 +27,9 @@ def plugins(hooks: bool) -> None:
     for info in enabled:
         names.add(info.name)
         kind = "built-in" if info.builtin else "yes"
-        rows.append((info.name, kind, info.version or "-", info.distribution or "-", ", ".join(info.hooks) if hooks else ""))
+        rows.append(
+            (info.name, kind, info.version or "-", info.distribution or "-", ", ".join(info.hooks) if hooks else "")
+        )
     for name, entry_point in sorted(available_plugins().items()):
         if name in names:
             continue

@@ -18,7 +18,7 @@ def routes(name_filter: str | None) -> None:
     for route in app.routes:
         if isinstance(route, Route):
             methods = ",".join(sorted(route.methods or ()))
-            view = f"{getattr(route.endpoint, '__module__', '?')}.{getattr(route.endpoint, '__qualname__', route.endpoint)}"
+            view = _describe(route.endpoint)
             rows.append((methods, route.path, route.name or "", view))
         elif isinstance(route, WebSocketRoute):
             rows.append(("WS", route.path, route.name or "", repr(route.endpoint)))
@@ -27,3 +27,8 @@ def routes(name_filter: str | None) -> None:
     if name_filter:
         rows = [row for row in rows if name_filter in row[2]]
     click.echo(render_table(("METHODS", "PATH", "NAME", "VIEW"), rows))
+
+
+def _describe(endpoint: object) -> str:
+    module = getattr(endpoint, "__module__", "?")
+    return f"{module}.{getattr(endpoint, '__qualname__', repr(endpoint))}"
