@@ -45,7 +45,9 @@ def test_app_config_is_found_in_apps_module_and_ready_runs_after_models(
     assert not project.apps.is_installed(f"{name}.shop")
 
 
-def test_an_app_without_apps_module_gets_a_default_config(package: Callable[..., str], make_project: MakeProject) -> None:
+def test_an_app_without_apps_module_gets_a_default_config(
+    package: Callable[..., str], make_project: MakeProject
+) -> None:
     name = package(**{"shop/views": "X = 1\n"})
     project = make_project(INSTALLED_APPS=[f"{name}.shop"])
     config = project.apps.get_app_config("shop")
@@ -68,7 +70,9 @@ def test_duplicate_labels_are_refused(package: Callable[..., str], make_project:
 
 
 def test_missing_app_is_named(make_project: MakeProject) -> None:
-    with pytest.raises(ImproperlyConfigured, match="INSTALLED_APPS entry 'blogg' cannot be imported: no module named 'blogg'"):
+    with pytest.raises(
+        ImproperlyConfigured, match="INSTALLED_APPS entry 'blogg' cannot be imported: no module named 'blogg'"
+    ):
         make_project(INSTALLED_APPS=["blogg"])
 
 
@@ -78,7 +82,9 @@ def test_wrong_config_class_is_named(package: Callable[..., str], make_project: 
         make_project(INSTALLED_APPS=[f"{name}.blog.apps.MissingConfig"])
 
 
-def test_lookups_suggest_close_labels_and_models_register(package: Callable[..., str], make_project: MakeProject) -> None:
+def test_lookups_suggest_close_labels_and_models_register(
+    package: Callable[..., str], make_project: MakeProject
+) -> None:
     name = package(**{"blog/views": ""})
     project = make_project(INSTALLED_APPS=[f"{name}.blog"])
     with pytest.raises(LookupError, match="No installed app with label 'blgo'. Did you mean 'blog'"):
@@ -102,7 +108,9 @@ def test_the_apps_proxy_follows_the_active_project(package: Callable[..., str], 
         assert [config.label for config in apps.get_app_configs()] == ["blog"]
 
 
-def test_register_check_from_ready_is_run_by_the_project(package: Callable[..., str], make_project: MakeProject) -> None:
+def test_register_check_from_ready_is_run_by_the_project(
+    package: Callable[..., str], make_project: MakeProject
+) -> None:
     name = package(
         **{
             "blog/apps": """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastjango.core import Project
-from fastjango.core.checks import CheckRegistry, Error, Warning
+from fastjango.core.checks import CheckRegistry, Error, Warning  # noqa: A004
 
 MakeProject = Callable[..., Project]
 SAFE = {

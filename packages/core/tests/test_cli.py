@@ -111,7 +111,9 @@ def test_app_commands_are_discovered(project_module: str, capsys: pytest.Capture
 
 
 def test_shell_runs_a_command_with_the_project_loaded(project_module: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--settings", project_module, "shell", "-c", "print(settings.DEBUG, len(app.routes) > 0)")
+    code, out, _ = run(
+        capsys, "--settings", project_module, "shell", "-c", "print(settings.DEBUG, len(app.routes) > 0)"
+    )
     assert (code, out) == (0, "True True\n")
 
 
@@ -121,7 +123,9 @@ def test_unknown_command_is_one_line_with_a_suggestion(project_module: str, caps
     assert err.strip() == "Error: Unknown command 'chekc'. Did you mean 'check'? Run with --help to list the commands."
 
 
-def test_missing_settings_module_is_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_settings_module_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     reset_default_project()
     monkeypatch.delenv("FASTJANGO_SETTINGS_MODULE", raising=False)
     try:
@@ -133,7 +137,9 @@ def test_missing_settings_module_is_one_line(capsys: pytest.CaptureFixture[str],
     assert "The settings module 'nowhere.settings' could not be imported" in err
 
 
-def test_no_settings_at_all_explains_how_to_set_them(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_settings_at_all_explains_how_to_set_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     reset_default_project()
     monkeypatch.delenv("FASTJANGO_SETTINGS_MODULE", raising=False)
     code, _, err = run(capsys, "check")
@@ -158,7 +164,19 @@ def test_serve_runs_several_worker_processes(project_module: str, tmp_path: Path
     """`serve --workers 2` answers from two different processes."""
     project_dir = tmp_path
     port = _free_port()
-    command = [sys.executable, "-m", "fastjango.core.management", "--settings", project_module, "serve", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "fastjango.core.management",
+        "--settings",
+        project_module,
+        "serve",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--log-level",
+        "warning",
+    ]
     log = project_dir / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(

@@ -16,7 +16,7 @@ from fastjango.core.testing import override_settings
 
 MakeProject = Callable[..., Project]
 
-AUDIT_PLUGIN = '''
+AUDIT_PLUGIN = """
 from __future__ import annotations
 
 import click
@@ -70,7 +70,8 @@ def fastjango_settings_schema():
 
 @hookimpl
 def fastjango_urlpatterns(settings):
-    return [path("audit/", include([path("status/", status, name="status"), path("explode/", explode)], namespace="audit"))]
+    patterns = [path("status/", status, name="status"), path("explode/", explode)]
+    return [path("audit/", include(patterns, namespace="audit"))]
 
 
 @hookimpl
@@ -112,9 +113,9 @@ def fastjango_shutdown():
 @hookimpl
 def fastjango_setting_changed(name, value, enter):
     EVENTS.append(f"changed {name}={value} enter={enter}")
-'''
+"""
 
-SECOND_PLUGIN = '''
+SECOND_PLUGIN = """
 from fastjango.core import hookimpl
 
 from {pkg}.audit import EVENTS
@@ -130,7 +131,7 @@ async def fastjango_startup():
 @hookimpl
 async def fastjango_shutdown():
     EVENTS.append("shutdown second")
-'''
+"""
 
 
 @pytest.fixture
@@ -142,7 +143,9 @@ def _write_second(package: Callable[..., str], name: str) -> None:
     package(second=SECOND_PLUGIN.format(pkg=name))
 
 
-def test_a_plugin_contributes_setting_route_middleware_handler_and_command(audit: str, make_project: MakeProject) -> None:
+def test_a_plugin_contributes_setting_route_middleware_handler_and_command(
+    audit: str, make_project: MakeProject
+) -> None:
     project = make_project(INSTALLED_PLUGINS=[f"{audit}.audit"], ALLOWED_HOSTS=["testserver"])
     assert project.settings.AUDIT_LABEL == "audited"
     assert project.settings.declared_by("AUDIT_LABEL") == f"{audit}.audit"
@@ -239,7 +242,9 @@ def test_installed_plugins_must_be_a_list_without_duplicates(audit: str, make_pr
 
 
 def test_misspelled_hook_fails_loudly(package: Callable[..., str], make_project: MakeProject) -> None:
-    name = package(typo="from fastjango.core import hookimpl\n\n@hookimpl\ndef fastjango_urlpattern(settings):\n    return []\n")
+    name = package(
+        typo="from fastjango.core import hookimpl\n\n@hookimpl\ndef fastjango_urlpattern(settings):\n    return []\n"
+    )
     with pytest.raises(ImproperlyConfigured, match="fastjango_urlpattern"):
         make_project(INSTALLED_PLUGINS=[f"{name}.typo"])
 
@@ -269,7 +274,9 @@ def test_installed_entry_point_is_found_by_name_with_its_version(
     assert project.settings.AUDIT_LABEL == "audited"
 
 
-def test_a_plugin_can_add_hook_specifications_for_others(package: Callable[..., str], make_project: MakeProject) -> None:
+def test_a_plugin_can_add_hook_specifications_for_others(
+    package: Callable[..., str], make_project: MakeProject
+) -> None:
     name = package(
         specs=textwrap.dedent(
             """

@@ -29,7 +29,7 @@ def test_settings_module_values_and_a_projects_own_settings(package: Callable[..
     assert project.settings.DEBUG is True
     assert project.settings.PAGE_SIZE == 25  # undeclared settings are kept, as in Django
     assert "helper" not in project.settings
-    assert project.settings.SETTINGS_MODULE == f"{name}.settings"
+    assert f"{name}.settings" == project.settings.SETTINGS_MODULE
     assert project.settings.source_of("DEBUG") == f"settings module {name}.settings"
 
 
@@ -90,7 +90,9 @@ def test_unknown_attribute_suggests_the_close_name(make_project: MakeProject) ->
 
 
 def test_cors_wildcard_with_credentials_is_refused_at_startup(make_project: MakeProject) -> None:
-    with pytest.raises(ImproperlyConfigured, match=r'CORS_ALLOWED_ORIGINS = \["\*"\] together with CORS_ALLOW_CREDENTIALS'):
+    with pytest.raises(
+        ImproperlyConfigured, match=r'CORS_ALLOWED_ORIGINS = \["\*"\] together with CORS_ALLOW_CREDENTIALS'
+    ):
         make_project(CORS_ALLOWED_ORIGINS=["*"], CORS_ALLOW_CREDENTIALS=True)
     with pytest.raises(ImproperlyConfigured, match="must be a scheme and host"):
         make_project(CORS_ALLOWED_ORIGINS=["example.com/"])

@@ -104,7 +104,9 @@ def test_missing_project_configuration_fails_with_instructions(pytester: pytest.
     result.stdout.fnmatch_lines(["*No fastjango project to test*fastjango_settings*"])
 
 
-def test_require_service_skips_visibly_or_fails_under_ci(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_require_service_skips_visibly_or_fails_under_ci(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytester.makepyfile(
         test_service="""
 from fastjango.core.testing import require_service

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -134,7 +135,9 @@ def test_reverse_through_namespaces(project: Project) -> None:
 def test_reverse_errors_say_what_is_wrong(project: Project) -> None:
     with pytest.raises(NoReverseMatch, match="No route is named 'blog:post-detial'. Did you mean 'blog:post-detail'"):
         reverse("blog:post-detial", kwargs={"pk": 1})
-    with pytest.raises(NoReverseMatch, match=r"got arguments \['id'\]; the route /blog/posts/\{pk:int\}/ takes \['pk'\]"):
+    with pytest.raises(
+        NoReverseMatch, match=r"got arguments \['id'\]; the route /blog/posts/\{pk:int\}/ takes \['pk'\]"
+    ):
         reverse("blog:post-detail", kwargs={"id": 1})
     with pytest.raises(NoReverseMatch, match="args or kwargs, not both"):
         reverse("blog:post-detail", args=[1], kwargs={"pk": 1})
@@ -158,7 +161,9 @@ def test_routes_added_straight_to_fastapi_still_work_and_reverse(project: Projec
     assert reverse("direct", kwargs={"n": 3}) == "/direct/3"
 
 
-def test_view_missing_a_captured_parameter_fails_at_startup(package: Callable[..., str], make_project: MakeProject) -> None:
+def test_view_missing_a_captured_parameter_fails_at_startup(
+    package: Callable[..., str], make_project: MakeProject
+) -> None:
     name = package(urls="urlpatterns = []\n")
 
     async def detail(id: int) -> dict[str, int]:  # noqa: A002
@@ -166,7 +171,9 @@ def test_view_missing_a_captured_parameter_fails_at_startup(package: Callable[..
 
     importlib.import_module(f"{name}.urls").urlpatterns = [path("posts/<int:pk>/", detail)]
     project = make_project(ROOT_URLCONF=f"{name}.urls")
-    with pytest.raises(ImproperlyConfigured, match="captures 'pk', but the view .*detail.* has no parameter named 'pk'"):
+    with pytest.raises(
+        ImproperlyConfigured, match="captures 'pk', but the view .*detail.* has no parameter named 'pk'"
+    ):
         _ = project.app
 
 
@@ -212,10 +219,8 @@ async def archive(year: int) -> dict[str, int]:
 
 
 def test_custom_converters_work_like_djangos(package: Callable[..., str], make_project: MakeProject) -> None:
-    try:
+    with contextlib.suppress(ValueError):  # registered by an earlier test in this process
         register_converter(FourDigitYear, "yyyy")
-    except ValueError:
-        pass  # registered by an earlier run in this process
     name = package(urls="urlpatterns = []\n")
     importlib.import_module(f"{name}.urls").urlpatterns = [path("archive/<yyyy:year>/", archive, name="archive")]
     project = make_project(ROOT_URLCONF=f"{name}.urls", ALLOWED_HOSTS=["testserver"])

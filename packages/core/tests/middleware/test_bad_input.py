@@ -12,7 +12,9 @@ from fastjango.core.middleware import resolve_middleware_order
 
 
 def test_malformed_json_is_a_422_naming_the_problem(make_client: Callable[..., TestClient]) -> None:
-    response = make_client().post("/notes/", content=b'{"text": "hi", "stars": ', headers={"Content-Type": "application/json"})
+    response = make_client().post(
+        "/notes/", content=b'{"text": "hi", "stars": ', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "json_invalid"
 
@@ -25,7 +27,9 @@ def test_wrong_types_are_a_422_naming_the_field(make_client: Callable[..., TestC
 
 def test_oversized_bodies_are_refused_with_413(make_client: Callable[..., TestClient]) -> None:
     client = make_client(MAX_REQUEST_BODY_SIZE=1024)
-    response = client.post("/notes/", content=b'{"text": "' + b"a" * 4096 + b'", "stars": 1}', headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/notes/", content=b'{"text": "' + b"a" * 4096 + b'", "stars": 1}', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert client.post("/notes/", json={"text": "small", "stars": 1}).status_code == 200
 
@@ -43,4 +47,3 @@ def test_no_middleware_in_the_default_stack_is_base_http_middleware() -> None:
     project = Project({"SECRET_KEY": "k" * 60}, environ={})
     for entry in resolve_middleware_order(project.settings.MIDDLEWARE, []):
         assert not issubclass(entry.middleware, BaseHTTPMiddleware), entry.name
-        assert callable(getattr(entry.middleware, "__call__", None))

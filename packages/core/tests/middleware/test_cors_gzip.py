@@ -18,7 +18,12 @@ def test_allowed_origin_gets_cors_headers_and_preflight(make_client: Callable[..
     assert simple.headers["access-control-allow-origin"] == ORIGIN
     assert simple.headers["access-control-allow-credentials"] == "true"
     preflight = client.options(
-        "/notes/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+        "/notes/",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
@@ -27,7 +32,9 @@ def test_allowed_origin_gets_cors_headers_and_preflight(make_client: Callable[..
 def test_foreign_origin_gets_no_cors_headers(make_client: Callable[..., TestClient]) -> None:
     client = make_client(CORS_ALLOWED_ORIGINS=[ORIGIN])
     assert "access-control-allow-origin" not in client.get("/", headers={"Origin": "https://evil.org"}).headers
-    preflight = client.options("/notes/", headers={"Origin": "https://evil.org", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/notes/", headers={"Origin": "https://evil.org", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 400
 
 

@@ -28,7 +28,9 @@ def test_django_host_patterns(host: str, allowed: bool) -> None:
     assert host_is_allowed(name, [".example.com", "api.test"]) is allowed
 
 
-@pytest.mark.parametrize("malformed", ["exa mple.com", "example.com:port", "ex@mple.com", "[::1", "a" * 300 + ":99999999"])
+@pytest.mark.parametrize(
+    "malformed", ["exa mple.com", "example.com:port", "ex@mple.com", "[::1", "a" * 300 + ":99999999"]
+)
 def test_malformed_hosts_are_recognised(malformed: str) -> None:
     assert split_host(malformed) is None
 
@@ -48,7 +50,9 @@ def test_debug_names_the_host_and_allows_localhost(make_client: Callable[..., Te
     assert client.get("/").status_code == 200
     assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
     refused = client.get("/", headers={"Host": "evil.org"})
-    assert refused.json()["detail"] == "Invalid Host header 'evil.org'. You may need to add 'evil.org' to ALLOWED_HOSTS."
+    assert (
+        refused.json()["detail"] == "Invalid Host header 'evil.org'. You may need to add 'evil.org' to ALLOWED_HOSTS."
+    )
 
 
 def test_wildcard_allows_everything(make_client: Callable[..., TestClient]) -> None:
