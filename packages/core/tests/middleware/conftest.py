@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 from fastapi import Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.testclient import TestClient
 
@@ -41,6 +41,26 @@ async def create_note(note: Note) -> Note:
     return note
 
 
+async def stream() -> StreamingResponse:
+    async def chunks() -> AsyncIterator[bytes]:
+        for index in range(10):
+            yield f"chunk {index} ".encode() * 20
+
+    return StreamingResponse(chunks(), media_type="text/plain")
+
+
+async def events() -> PlainTextResponse:
+    return PlainTextResponse("data: x\n\n" * 200, media_type="text/event-stream")
+
+
+async def encoded() -> Response:
+    return Response(b"\x00" * 2000, headers={"Content-Encoding": "br", "Vary": "Cookie"})
+
+
+async def upload(request: Request) -> dict[str, int]:
+    return {"received": len(await request.body())}
+
+
 async def crash() -> None:
     raise RuntimeError("secret internals")
 
@@ -55,6 +75,10 @@ def make_client(package: Callable[..., str]) -> Callable[..., TestClient]:
         path("whoami/", whoami),
         path("notes/", create_note, methods=["POST"]),
         path("crash/", crash),
+        path("stream/", stream),
+        path("events/", events),
+        path("encoded/", encoded),
+        path("upload/", upload, methods=["POST"]),
     ]
 
     def make(base_url: str = "http://testserver", **settings: Any) -> TestClient:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.testclient import TestClient
@@ -47,3 +47,21 @@ def test_no_middleware_in_the_default_stack_is_base_http_middleware() -> None:
     project = Project({"SECRET_KEY": "k" * 60}, environ={})
     for entry in resolve_middleware_order(project.settings.MIDDLEWARE, []):
         assert not issubclass(entry.middleware, BaseHTTPMiddleware), entry.name
+
+
+def test_chunked_uploads_over_the_limit_are_refused(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(MAX_REQUEST_BODY_SIZE=1000)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(10):
+            yield b"y" * 500
+
+    refused = client.post("/upload/", content=chunks())
+    assert refused.status_code == 413
+    assert client.post("/upload/", content=b"z" * 999).json() == {"received": 999}
+    assert client.get("/").status_code == 200
+
+
+def test_no_limit_when_the_setting_is_none(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(MAX_REQUEST_BODY_SIZE=None)
+    assert client.post("/upload/", content=b"z" * 50_000).json() == {"received": 50_000}

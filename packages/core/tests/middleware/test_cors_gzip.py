@@ -45,3 +45,26 @@ def test_large_responses_are_gzipped_for_clients_that_accept_it(make_client: Cal
     assert compressed.text == "x" * 5000
     assert "content-encoding" not in client.get("/", headers={"Accept-Encoding": "gzip"}).headers
     assert "content-encoding" not in client.get("/big/", headers={"Accept-Encoding": "identity"}).headers
+
+
+def test_streamed_responses_are_compressed_chunk_by_chunk(make_client: Callable[..., TestClient]) -> None:
+    response = make_client().get("/stream/", headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert "content-length" not in response.headers
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.text == "".join(f"chunk {index} " * 20 for index in range(10))
+
+
+def test_event_streams_and_encoded_responses_are_left_alone(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()
+    assert "content-encoding" not in client.get("/events/", headers={"Accept-Encoding": "gzip"}).headers
+    encoded = client.get("/encoded/", headers={"Accept-Encoding": "gzip"})
+    assert encoded.headers["content-encoding"] == "br"
+    assert encoded.headers["vary"] == "Cookie"
+
+
+def test_compression_threshold_is_a_setting(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(GZIP_MINIMUM_SIZE=10)
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json() == {"hello": "world"}

@@ -59,7 +59,6 @@ def build_app(project: Project) -> FastjangoApp:
         exception_handlers=handlers,
         middleware=middleware_stack(project),
         lifespan=_lifespan,
-        max_body_size=settings.MAX_REQUEST_BODY_SIZE,
     )
     app.project = project
     project.urls.install(app)

@@ -14,6 +14,7 @@ __all__ = ["DEFAULT_MIDDLEWARE", "CoreSettings"]
 DEFAULT_MIDDLEWARE: list[str] = [
     "fastjango.core.middleware.RequestIDMiddleware",
     "fastjango.core.middleware.TrustedHostMiddleware",
+    "fastjango.core.middleware.BodySizeLimitMiddleware",
     "fastjango.core.middleware.SecurityMiddleware",
     "fastjango.core.middleware.CORSMiddleware",
     "fastjango.core.middleware.GZipMiddleware",
@@ -49,7 +50,7 @@ class CoreSettings(BaseModel):
 
     MAX_REQUEST_BODY_SIZE: int | None = setting(
         10 * 1024 * 1024,
-        description="Largest request body in bytes; bigger ones get 413. None means no limit.",
+        description="Largest request body in bytes (BodySizeLimitMiddleware answers 413); None means no limit.",
     )
 
     # OpenAPI and docs

@@ -1,13 +1,14 @@
 """Core's middleware: every one pure ASGI (no ``BaseHTTPMiddleware``), each in its own module.
 
 The default stack (``MIDDLEWARE``), outermost first: request IDs, host
-validation, security headers, CORS, GZip. Plugins add theirs with
+validation, body size limit, security headers, CORS, GZip. Plugins add theirs with
 :class:`MiddlewareSpec` through the ``fastjango_middleware`` hook.
 """
 
 from __future__ import annotations
 
 from fastjango.core.middleware._stack import MiddlewareSpec, resolve_middleware_order
+from fastjango.core.middleware.body_limit import BodySizeLimitMiddleware
 from fastjango.core.middleware.cors import CORSMiddleware
 from fastjango.core.middleware.gzip import GZipMiddleware
 from fastjango.core.middleware.hosts import TrustedHostMiddleware
@@ -15,6 +16,7 @@ from fastjango.core.middleware.request_id import RequestIDLogFilter, RequestIDMi
 from fastjango.core.middleware.security import SecurityMiddleware
 
 __all__ = [
+    "BodySizeLimitMiddleware",
     "CORSMiddleware",
     "GZipMiddleware",
     "MiddlewareSpec",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
-import uuid
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,29 @@ __all__ = ["RequestIDLogFilter", "RequestIDMiddleware", "get_request_id"]
 _request_id: ContextVar[str | None] = ContextVar("fastjango_request_id", default=None)
 # An incoming ID is trusted only if it is short and plain, so it cannot inject into logs or headers.
 _SAFE_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+class _IdSource:
+    """Unique IDs without a syscall per request: a random per-process prefix and a counter.
+
+    IDs need to be unique, not secret; 48 random bits per process plus a
+    48-bit counter keep workers on many machines apart. A forked child gets a
+    new prefix.
+    """
+
+    def __init__(self) -> None:
+        self.reseed()
+
+    def reseed(self) -> None:
+        self.prefix = os.urandom(6).hex()
+        self.counter = itertools.count(1)
+
+    def next_id(self) -> bytes:
+        return f"{self.prefix}{next(self.counter) & 0xFFFFFFFFFFFF:012x}".encode("ascii")
+
+
+_ids = _IdSource()
+os.register_at_fork(after_in_child=_ids.reseed)
 
 
 def get_request_id() -> str | None:
@@ -59,7 +83,7 @@ class RequestIDMiddleware:
                     request_id = value
                 break
         if not request_id:
-            request_id = uuid.uuid4().hex.encode("ascii")
+            request_id = _ids.next_id()
         text = request_id.decode("ascii")
         state = scope.setdefault("state", {})
         state["request_id"] = text

@@ -112,7 +112,8 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 existing = message.get("headers", ())
-                present = {key.lower() for key, _ in existing}
+                # ASGI header names are lower-case bytes, so no case folding is needed here.
+                present = {key for key, _ in existing}
                 message["headers"] = [*existing, *(pair for pair in extra if pair[0] not in present)]
             await send(message)
 
