@@ -40,7 +40,4 @@ class BodySizeLimitMiddleware:
 
 
 def _may_have_body(scope: Scope) -> bool:
-    for key, _ in scope["headers"]:
-        if key == b"content-length" or key == b"transfer-encoding":
-            return True
-    return False
+    return any(key in (b"content-length", b"transfer-encoding") for key, _ in scope["headers"])

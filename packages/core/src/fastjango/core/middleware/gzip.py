@@ -122,7 +122,11 @@ class _GZipSender:
 def _encoded_start(start: Message, length: int | None) -> Message:
     headers = [(key, value) for key, value in start.get("headers", ()) if key not in (b"content-length", b"vary")]
     vary = [value for key, value in start.get("headers", ()) if key == b"vary"]
-    vary_value = b", ".join([*vary, b"Accept-Encoding"]) if not any(b"accept-encoding" in v.lower() for v in vary) else b", ".join(vary)
+    vary_value = (
+        b", ".join([*vary, b"Accept-Encoding"])
+        if not any(b"accept-encoding" in v.lower() for v in vary)
+        else b", ".join(vary)
+    )
     headers.append((b"content-encoding", b"gzip"))
     headers.append((b"vary", vary_value))
     if length is not None:
