@@ -13,6 +13,7 @@ project is never left behind.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import keyword
@@ -31,6 +32,7 @@ from string import Template
 import click
 
 from fastjango.core.__about__ import __version__
+from fastjango.core.default_plugins.checks import SECRET_KEY_INSECURE_PREFIX
 from fastjango.core.management._errors import CommandError
 
 __all__ = [
@@ -52,10 +54,9 @@ Plan = dict[PurePosixPath, str]
 TEMPLATE_SUFFIX = "-tpl"
 #: Files written with the executable bit, so ``./manage.py`` works as in Django.
 EXECUTABLE_FILES = frozenset({"manage.py"})
-SECRET_KEY_PREFIX = "fastjango-insecure-"
 _SKIPPED = frozenset({"__pycache__", ".DS_Store"})
 _NAME = "'NAME'"
-_IDENTIFIER_HELP = "a Python identifier: letters, digits and underscores, not starting with a digit"
+_IDENTIFIER_HELP = "a Python identifier (letters, digits and underscores, not starting with a digit)"
 
 
 # -- names ------------------------------------------------------------------
@@ -70,7 +71,8 @@ def check_name(name: str, what: str, *, module: str | None = None) -> None:
     if not name.isidentifier():
         suggestion = re.sub(r"\W", "_", name)
         hint = f", e.g. {suggestion!r}" if suggestion.isidentifier() and not keyword.iskeyword(suggestion) else ""
-        raise click.BadParameter(f"{name!r} is not a valid {what} name: use {_IDENTIFIER_HELP}{hint}.", param_hint=_NAME)
+        message = f"{name!r} is not a valid {what} name; use {_IDENTIFIER_HELP}{hint}."
+        raise click.BadParameter(message, param_hint=_NAME)
     if keyword.iskeyword(name):
         raise click.BadParameter(
             f"{name!r} is a Python keyword, so it cannot be a {what} name; choose another name.", param_hint=_NAME
@@ -83,7 +85,6 @@ def check_name(name: str, what: str, *, module: str | None = None) -> None:
             f"a {what} name; choose another name.",
             param_hint=_NAME,
         )
-
 
 
 def _existing_module(name: str) -> str | None:
@@ -122,8 +123,8 @@ def destination(directory: str | None, default: str, command: str) -> tuple[Path
         target = Path.cwd() / default
         if target.exists() or target.is_symlink():
             raise CommandError(
-                f"{display_path(target)} already exists; {command} never overwrites anything. Choose another "
-                "name, or pass an existing empty folder as DIRECTORY."
+                f"The folder {display_path(target)} already exists; {command} never overwrites anything. "
+                "Choose another name, or pass an existing empty folder as DIRECTORY."
             )
         return target, True
     target = Path(directory).expanduser()
@@ -187,7 +188,7 @@ def render(
 
 def secret_key() -> str:
     """A random development key, marked so that ``check --deploy`` tells it apart from a real one."""
-    return SECRET_KEY_PREFIX + secrets.token_urlsafe(45)
+    return SECRET_KEY_INSECURE_PREFIX + secrets.token_urlsafe(38)
 
 
 def python_list(items: Iterable[str]) -> str:
@@ -255,19 +256,18 @@ def _undo(made_dirs: list[Path], written: list[Path], *, created_root: Path | No
     for path in reversed(written):
         path.unlink(missing_ok=True)
     for folder in reversed(made_dirs):
-        try:
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            pass
 
 
 # -- telling the user -----------------------------------------------------------
 
 
-def report(summary: str, root: Path, plan: Plan, next_steps: Iterable[str]) -> None:
-    """Print what was created and what to do next."""
-    click.secho(summary, fg="green", bold=True)
+def report(what: str, root: Path, plan: Plan, next_steps: Iterable[str]) -> None:
+    """Print what was created, where, and what to do next."""
     base = display_path(root)
+    place = base if base == "the current directory" or Path(base).is_absolute() else f"./{base}"
+    click.secho(f"Created {what} in {place}:", fg="green", bold=True)
     prefix = "" if base == "the current directory" else base.rstrip(os.sep) + "/"
     for relative in sorted(plan):
         click.echo(f"  {prefix}{relative}")
