@@ -68,7 +68,7 @@ def _check_plugin_name(name: str) -> None:
         )
 
 
-@click.command(name="startplugin")
+@click.command(name="startplugin", short_help="Create a plugin distribution, fastjango-NAME, with its tests.")
 @click.argument("name")
 @click.argument("directory", required=False)
 def startplugin(name: str, directory: str | None) -> None:

@@ -43,7 +43,7 @@ def project_plan(name: str) -> Plan:
     return plan
 
 
-@click.command(name="startproject")
+@click.command(name="startproject", short_help="Create a project: settings, URLs, manage.py and an example app.")
 @click.argument("name")
 @click.argument("directory", required=False)
 def startproject(name: str, directory: str | None) -> None:

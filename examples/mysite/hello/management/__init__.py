@@ -1,0 +1,1 @@
+"""Management of the hello app: its manage.py commands live in ``commands``."""

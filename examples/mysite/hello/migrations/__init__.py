@@ -1,0 +1,1 @@
+"""Database migrations of the hello app; the ORM plugin writes them here."""

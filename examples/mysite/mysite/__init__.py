@@ -1,0 +1,1 @@
+"""The mysite project: settings, URL conf and ASGI entry point."""

@@ -1,0 +1,13 @@
+"""URL conf of the mysite project (ROOT_URLCONF): which view answers which path.
+
+Every route is a real FastAPI route, listed at /docs and by ``python manage.py routes``.
+Add an app's routes under a prefix with
+
+    path("blog/", include("blog.urls")),
+"""
+
+from fastjango.core.urls import include, path
+
+urlpatterns = [
+    path("", include("hello.urls")),
+]
