@@ -132,3 +132,17 @@ class BlogConfig(AppConfig):
     )
     project = make_project(INSTALLED_APPS=[f"{name}.blog"])
     assert [message.id for message in project.run_checks(tags=("blog",))] == ["blog.W001"]
+
+
+def test_app_config_name_that_cannot_be_imported_is_named(
+    package: Callable[..., str], make_project: MakeProject
+) -> None:
+    name = package(
+        **{
+            "apps/shop/apps": "from fastjango.core.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n"
+        }
+    )
+    with pytest.raises(
+        ImproperlyConfigured, match=rf"ShopConfig.name = 'shop' cannot be imported; set name = '{name}.apps.shop'"
+    ):
+        make_project(INSTALLED_APPS=[f"{name}.apps.shop"])

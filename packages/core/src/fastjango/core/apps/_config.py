@@ -115,6 +115,8 @@ class AppConfig:
                 app_name = getattr(candidate, "name", None)
                 if not app_name:
                     raise ImproperlyConfigured(f"{entry} must set the `name` attribute (the app's module path).")
+                app_package = module_path.removesuffix(".apps")
+                _check_importable(entry, candidate, app_name, suggestion=app_package)
                 return candidate(app_name, importlib.import_module(app_name))
             if config_module is not None:
                 raise ImproperlyConfigured(
@@ -143,4 +145,20 @@ class AppConfig:
         chosen = defaults[0] if defaults else (configs[0] if len(configs) == 1 else None)
         if chosen is None:
             return cls(entry, module)
-        return chosen(getattr(chosen, "name", entry) or entry, module)
+        app_name = getattr(chosen, "name", entry) or entry
+        if app_name != entry:
+            _check_importable(entry, chosen, app_name, suggestion=entry)
+        return chosen(app_name, module)
+
+
+def _check_importable(entry: str, config: type[AppConfig], app_name: str, *, suggestion: str) -> None:
+    """An AppConfig whose ``name`` is not importable would fail later, less clearly."""
+    try:
+        found = importlib.util.find_spec(app_name)
+    except ModuleNotFoundError:
+        found = None
+    if found is None:
+        raise ImproperlyConfigured(
+            f"INSTALLED_APPS entry {entry!r}: {config.__name__}.name = {app_name!r} cannot be imported; "
+            f"set name = {suggestion!r}."
+        )
