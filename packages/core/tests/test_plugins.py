@@ -187,7 +187,7 @@ def test_plugin_middleware_is_placed_after_its_anchor(audit: str, make_project: 
     stack = [entry.name for entry in resolve_middleware_order(project.settings.MIDDLEWARE, _specs(project))]
     security = stack.index("fastjango.core.middleware.SecurityMiddleware")
     assert stack[security + 1] == f"{audit}.audit.AuditHeaderMiddleware"
-    assert stack[-1] == "fastjango.core.middleware.GZipMiddleware"
+    assert stack[-1] == "fastjango.core.middleware.CORSMiddleware"
 
 
 def test_project_listing_a_plugin_middleware_decides_its_position(audit: str, make_project: MakeProject) -> None:

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
+from fastjango.core.conf.global_settings import DEFAULT_MIDDLEWARE
+
 ORIGIN = "https://app.example.com"
 
 
@@ -38,8 +40,16 @@ def test_foreign_origin_gets_no_cors_headers(make_client: Callable[..., TestClie
     assert preflight.status_code == 400
 
 
+def gzip_client(make_client: Callable[..., TestClient], **settings: object) -> TestClient:
+    return make_client(MIDDLEWARE=[*DEFAULT_MIDDLEWARE, "fastjango.core.middleware.GZipMiddleware"], **settings)
+
+
+def test_the_default_stack_does_not_compress(make_client: Callable[..., TestClient]) -> None:
+    assert "content-encoding" not in make_client().get("/big/", headers={"Accept-Encoding": "gzip"}).headers
+
+
 def test_large_responses_are_gzipped_for_clients_that_accept_it(make_client: Callable[..., TestClient]) -> None:
-    client = make_client()
+    client = gzip_client(make_client)
     compressed = client.get("/big/", headers={"Accept-Encoding": "gzip"})
     assert compressed.headers["content-encoding"] == "gzip"
     assert compressed.text == "x" * 5000
@@ -48,7 +58,7 @@ def test_large_responses_are_gzipped_for_clients_that_accept_it(make_client: Cal
 
 
 def test_streamed_responses_are_compressed_chunk_by_chunk(make_client: Callable[..., TestClient]) -> None:
-    response = make_client().get("/stream/", headers={"Accept-Encoding": "gzip, deflate"})
+    response = gzip_client(make_client).get("/stream/", headers={"Accept-Encoding": "gzip, deflate"})
     assert response.headers["content-encoding"] == "gzip"
     assert "content-length" not in response.headers
     assert response.headers["vary"] == "Accept-Encoding"
@@ -56,7 +66,7 @@ def test_streamed_responses_are_compressed_chunk_by_chunk(make_client: Callable[
 
 
 def test_event_streams_and_encoded_responses_are_left_alone(make_client: Callable[..., TestClient]) -> None:
-    client = make_client()
+    client = gzip_client(make_client)
     assert "content-encoding" not in client.get("/events/", headers={"Accept-Encoding": "gzip"}).headers
     encoded = client.get("/encoded/", headers={"Accept-Encoding": "gzip"})
     assert encoded.headers["content-encoding"] == "br"
@@ -64,7 +74,7 @@ def test_event_streams_and_encoded_responses_are_left_alone(make_client: Callabl
 
 
 def test_compression_threshold_is_a_setting(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(GZIP_MINIMUM_SIZE=10)
+    client = gzip_client(make_client, GZIP_MINIMUM_SIZE=10)
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert response.json() == {"hello": "world"}

@@ -1,7 +1,8 @@
 """Core's middleware: every one pure ASGI (no ``BaseHTTPMiddleware``), each in its own module.
 
 The default stack (``MIDDLEWARE``), outermost first: request IDs, host
-validation, body size limit, security headers, CORS, GZip. Plugins add theirs with
+validation, body size limit, security headers, CORS. GZip is built in but
+off by default. Plugins add theirs with
 :class:`MiddlewareSpec` through the ``fastjango_middleware`` hook.
 """
 

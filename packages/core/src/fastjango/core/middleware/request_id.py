@@ -33,11 +33,11 @@ class _IdSource:
         self.reseed()
 
     def reseed(self) -> None:
-        self.prefix = os.urandom(6).hex()
+        self.prefix = os.urandom(6).hex().encode("ascii")
         self.counter = itertools.count(1)
 
     def next_id(self) -> bytes:
-        return f"{self.prefix}{next(self.counter) & 0xFFFFFFFFFFFF:012x}".encode("ascii")
+        return self.prefix + b"%012x" % (next(self.counter) & 0xFFFFFFFFFFFF)
 
 
 _ids = _IdSource()

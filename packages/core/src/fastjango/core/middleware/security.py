@@ -52,6 +52,7 @@ class SecurityMiddleware:
         if x_frame_options:
             headers.append((b"x-frame-options", x_frame_options.encode("latin-1")))
         self.headers = headers
+        self.names = frozenset(name for name, _ in headers)
         self.hsts: tuple[bytes, bytes] | None = None
         if hsts_seconds:
             value = f"max-age={hsts_seconds}"
@@ -60,6 +61,7 @@ class SecurityMiddleware:
             if hsts_preload:
                 value += "; preload"
             self.hsts = (b"strict-transport-security", value.encode("latin-1"))
+        self.hsts_names = self.names | {b"strict-transport-security"}
         self.ssl_redirect = ssl_redirect
         self.ssl_host = ssl_host
         self.redirect_exempt = [re.compile(pattern) for pattern in redirect_exempt]
@@ -108,13 +110,18 @@ class SecurityMiddleware:
                 await RedirectResponse(str(target), status_code=301)(scope, receive, send)
                 return
         extra = [*self.headers, self.hsts] if (secure and self.hsts) else self.headers
+        extra_names = self.hsts_names if (secure and self.hsts) else self.names
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                existing = message.get("headers", ())
+                headers = list(message.get("headers", ()))
                 # ASGI header names are lower-case bytes, so no case folding is needed here.
-                present = {key for key, _ in existing}
-                message["headers"] = [*existing, *(pair for pair in extra if pair[0] not in present)]
+                present = {key for key, _ in headers}
+                if present.isdisjoint(extra_names):
+                    headers.extend(extra)
+                else:  # the view set some of them itself: keep the view's
+                    headers.extend([pair for pair in extra if pair[0] not in present])
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
