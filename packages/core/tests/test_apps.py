@@ -137,11 +137,8 @@ class BlogConfig(AppConfig):
 def test_app_config_name_that_cannot_be_imported_is_named(
     package: Callable[..., str], make_project: MakeProject
 ) -> None:
-    name = package(
-        **{
-            "apps/shop/apps": "from fastjango.core.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n"
-        }
-    )
+    source = "from fastjango.core.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n"
+    name = package(**{"apps/shop/apps": source})
     with pytest.raises(
         ImproperlyConfigured, match=rf"ShopConfig.name = 'shop' cannot be imported; set name = '{name}.apps.shop'"
     ):
