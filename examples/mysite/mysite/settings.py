@@ -12,7 +12,7 @@ DEBUG = True
 # SECURITY WARNING: keep the secret key used in production secret! This one was
 # generated for development only (``check --deploy`` flags it): a deployment sets
 # its own in the SECRET_KEY environment variable.
-SECRET_KEY = "fastjango-insecure-lK9clwFvd2ICqemZfSg-yZbFKQFSPG5W3PfRjc7hd55tIap29zo"  # noqa: S105
+SECRET_KEY = "fastjango-insecure-O09Yp6ZPzpNz1fBCVo5nSZ7MluigGhxYQpMqY2yFyoUKx7oqC9Q"  # noqa: S105
 
 # Host names this site is served under. While DEBUG is on, an empty list allows localhost.
 ALLOWED_HOSTS: list[str] = []
@@ -31,10 +31,12 @@ ROOT_URLCONF = "mysite.urls"
 ASGI_APPLICATION = "mysite.asgi:application"
 
 # Middleware, outermost (sees the request first) to innermost. Plugins insert theirs.
-# Also built in, off by default: "fastjango.core.middleware.GZipMiddleware" compresses
-# responses (a proxy in front usually does this better; read about BREACH first).
+# Also built in, off by default:
+#   "fastjango.core.middleware.RequestIDMiddleware" (first in the list) gives every request
+#       an ID, echoed in X-Request-ID and available to logging;
+#   "fastjango.core.middleware.GZipMiddleware" (last) compresses responses; a proxy in
+#       front usually does this better, and read about BREACH first.
 MIDDLEWARE = [
-    "fastjango.core.middleware.RequestIDMiddleware",
     "fastjango.core.middleware.TrustedHostMiddleware",
     "fastjango.core.middleware.BodySizeLimitMiddleware",
     "fastjango.core.middleware.SecurityMiddleware",

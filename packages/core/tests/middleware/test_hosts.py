@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
+from fastjango.core.conf.global_settings import DEFAULT_MIDDLEWARE
 from fastjango.core.middleware.hosts import host_is_allowed, split_host
 
 
@@ -36,12 +37,13 @@ def test_malformed_hosts_are_recognised(malformed: str) -> None:
 
 
 def test_unknown_host_gets_400_before_routing(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(ALLOWED_HOSTS=["example.com"])
+    stack = ["fastjango.core.middleware.RequestIDMiddleware", *DEFAULT_MIDDLEWARE]
+    client = make_client(ALLOWED_HOSTS=["example.com"], MIDDLEWARE=stack)
     assert client.get("/", headers={"Host": "example.com"}).status_code == 200
     refused = client.get("/", headers={"Host": "evil.org"})
     assert refused.status_code == 400
     assert refused.json() == {"detail": "Invalid Host header."}  # no hint outside DEBUG
-    assert "x-request-id" in refused.headers  # request IDs are outermost, so errors are traceable
+    assert "x-request-id" in refused.headers  # request IDs go outermost, so errors are traceable
     assert client.get("/no-such-page/", headers={"Host": "evil.org"}).status_code == 400
 
 

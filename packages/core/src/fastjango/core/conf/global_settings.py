@@ -11,10 +11,11 @@ from fastjango.core.conf._settings import setting
 __all__ = ["DEFAULT_MIDDLEWARE", "CoreSettings"]
 
 #: Core's default middleware, outermost first. Projects reorder or drop entries in ``MIDDLEWARE``.
-#: ``GZipMiddleware`` is built in but off by default, as in Django: compression of secrets in
-#: responses can leak them (BREACH), and the proxy in front usually compresses better.
+#: Built in but off by default: ``RequestIDMiddleware`` (most deployments get request IDs from
+#: the proxy; add it outermost to mint and log them here) and ``GZipMiddleware`` (as in Django:
+#: compressing secrets next to attacker-chosen text can leak them (BREACH), and the proxy in
+#: front usually compresses better).
 DEFAULT_MIDDLEWARE: list[str] = [
-    "fastjango.core.middleware.RequestIDMiddleware",
     "fastjango.core.middleware.TrustedHostMiddleware",
     "fastjango.core.middleware.BodySizeLimitMiddleware",
     "fastjango.core.middleware.SecurityMiddleware",

@@ -1,7 +1,7 @@
 """Core's middleware: every one pure ASGI (no ``BaseHTTPMiddleware``), each in its own module.
 
-The default stack (``MIDDLEWARE``), outermost first: request IDs, host
-validation, body size limit, security headers, CORS. GZip is built in but
+The default stack (``MIDDLEWARE``), outermost first: host validation, body
+size limit, security headers, CORS. Request IDs and GZip are built in but
 off by default. Plugins add theirs with
 :class:`MiddlewareSpec` through the ``fastjango_middleware`` hook.
 """
