@@ -1,0 +1,1 @@
+"""Stack 1: a raw ASGI callable (see ``app.py``)."""
