@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
+from fastjango.core import project as project_module
 from fastjango.core._await import await_me_maybe
 from fastjango.core.middleware._stack import middleware_stack
 from fastjango.core.plugins import call_collecting
-from fastjango.core import project as project_module
 from fastjango.core.project import _current_project
 
 if TYPE_CHECKING:
