@@ -13,8 +13,9 @@ Rules that hold for every hook:
   specification without breaking existing plugins.
 * A misspelled ``fastjango_*`` implementation is an error when the project
   starts (``PluginManager.check_pending``), never a silent no-op.
-* Hooks called during a request's life cost nothing when no plugin implements
-  them: core checks ``hook.get_hookimpls()`` once, when the app is built.
+* No hook is called per request: hooks run when the project is built, when
+  the app is built, and at startup and shutdown, so plugins cost nothing on
+  the request path unless they add middleware.
 
 The docstrings here are the reference documentation; ``docs/hooks.md`` repeats
 each hook with an example, and a test fails when one is missing there.
