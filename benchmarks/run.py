@@ -22,6 +22,7 @@ from typing import Any
 import psycopg
 from harness import report
 from harness.db import DatabaseConfig, prepare_database
+from harness.inprocess import InProcessResult, in_process_table, measure_in_process
 from harness.machine import describe_machine, load_average
 from harness.procstat import cpu_busy_seconds
 from harness.runner import RunOptions, run_c10k, run_matrix
@@ -45,6 +46,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up before each cell (default 2)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     parser.add_argument("--repetitions", type=int, default=5, help="interleaved passes; medians reported (default 5)")
+    parser.add_argument(
+        "--hello-passes",
+        type=int,
+        default=15,
+        help="passes of hello for the stacks the targets compare (default 15; the other cells get --repetitions)",
+    )
+    parser.add_argument(
+        "--in-process-rounds",
+        type=int,
+        default=30,
+        help="rounds of the in-process CPU measurement of hello, 0 to skip (default 30)",
+    )
+    parser.add_argument(
+        "--in-process-requests", type=int, default=3000, help="requests per in-process round (default 3000)"
+    )
     parser.add_argument("--timeout", type=float, default=5.0, help="wrk's per-request timeout in seconds (default 5)")
     parser.add_argument(
         "--c10k", action=argparse.BooleanOptionalAction, default=True, help="run the many-connections test"
@@ -62,7 +78,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.smoke:
-        args.duration, args.warmup, args.repetitions = 1.0, 1.0, 1
+        args.duration, args.warmup, args.repetitions, args.hello_passes = 1.0, 1.0, 1, 1
+        args.in_process_rounds, args.in_process_requests = min(args.in_process_rounds, 2), 300
         args.c10k_connections, args.c10k_duration = min(args.c10k_connections, 1_000), 3.0
     return args
 
@@ -165,23 +182,43 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         connections=args.connections,
         repetitions=args.repetitions,
+        hello_passes=args.hello_passes,
         timeout=args.timeout,
         c10k_connections=args.c10k_connections,
         c10k_duration=args.c10k_duration,
     )
     clock = time.monotonic()
-    cells = run_matrix(stacks, scenarios, options, progress)
+    cells = run_matrix(stacks, scenarios, options, progress, extra_hello_stacks=report.TARGET_STACKS)
+    in_process: dict[str, InProcessResult] = {}
+    if args.in_process_rounds > 0 and any(scenario.name == "hello" for scenario in scenarios):
+        progress(
+            f"in-process: hello, {args.in_process_rounds} rounds of {args.in_process_requests:,} requests per stack, "
+            f"on CPU {options.client_cpu}"
+        )
+        in_process = measure_in_process(
+            stacks,
+            path=SCENARIOS["hello"].probe_path,
+            python=options.python,
+            cwd=BASE_DIR,
+            environ=database.environ(),
+            cpu=options.client_cpu,
+            rounds=args.in_process_rounds,
+            requests_per_round=args.in_process_requests,
+        )
     c10k = run_c10k(stacks, options, progress) if args.c10k else []
     load_after = load_average()
     elapsed = time.monotonic() - clock
 
     titles = {name: f"{name}: {scenario.title}" for name, scenario in SCENARIOS.items()}
     summaries = report.summarize(cells, REFERENCE_STACK)
-    targets = report.evaluate_targets(cells)
+    targets = report.evaluate_targets(cells, {name: r.per_request_ns for name, r in in_process.items()})
     print()
     print(report.summary_table(summaries, REFERENCE_STACK, titles))
     print()
     print(report.targets_table(targets))
+    if in_process:
+        print()
+        print(in_process_table(in_process))
     if c10k:
         print()
         print(report.c10k_table(c10k))
@@ -200,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets,
         "cells": [cell.as_dict() for cell in cells],
         "c10k": [result.as_dict() for result in c10k],
+        "in_process": {name: {"per_request_ns": r.per_request_ns} for name, r in in_process.items()},
     }
     report.write_json(json_path, document)
     print(f"JSON: {json_path}  ({elapsed:.0f} s; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after)")

@@ -42,6 +42,8 @@ class RunOptions:
     warmup: float = 2.0
     connections: int = 64
     repetitions: int = 5
+    #: Passes of ``hello`` for the stacks the targets compare (at least ``repetitions``).
+    hello_passes: int = 15
     timeout: float = 5.0
     server_cpu: int = 0
     client_cpu: int = 1
@@ -148,14 +150,33 @@ def _describe(cell: CellResult) -> str:
 
 
 def run_matrix(
-    stacks: list[Stack], scenarios: list[Scenario], options: RunOptions, progress: Progress
+    stacks: list[Stack],
+    scenarios: list[Scenario],
+    options: RunOptions,
+    progress: Progress,
+    *,
+    extra_hello_stacks: tuple[str, ...] = (),
 ) -> list[CellResult]:
-    """Every repetition is one pass over scenarios x stacks; cells found n/a are not started again."""
+    """Every repetition is one pass over scenarios x stacks; cells found n/a are not started again.
+
+    Odd passes run the stacks in registry order and even passes in reverse
+    (A B C, C B A, ...), so a steady drift of the machine's speed favours no
+    stack. After ``options.repetitions`` passes, ``hello`` alone goes on for
+    the stacks in ``extra_hello_stacks`` until it has ``options.hello_passes``
+    passes: the targets compare those stacks on it, and a 5% verdict needs
+    more passes than this machine's drift allows in five.
+    """
     cells: list[CellResult] = []
     not_served: dict[tuple[str, str], CellResult] = {}
-    for repetition in range(1, options.repetitions + 1):
-        for scenario in scenarios:
-            for stack in stacks:
+    hello_only = [scenario for scenario in scenarios if scenario.name == "hello"]
+    hello_stacks = [stack for stack in stacks if stack.name in extra_hello_stacks]
+    total = max(options.repetitions, options.hello_passes if hello_only and hello_stacks else 0)
+    for repetition in range(1, total + 1):
+        extra = repetition > options.repetitions
+        in_order = hello_stacks if extra else stacks
+        ordered = in_order if repetition % 2 else list(reversed(in_order))
+        for scenario in hello_only if extra else scenarios:
+            for stack in ordered:
                 key = (stack.name, scenario.name)
                 if key in not_served:
                     cells.append(replace(not_served[key], repetition=repetition))
@@ -166,7 +187,7 @@ def run_matrix(
                 if cell.status == "n/a":
                     not_served[key] = cell
                 cells.append(cell)
-                progress(f"[{repetition}/{options.repetitions}] {scenario.name:<7} {stack.name:<15} {_describe(cell)}")
+                progress(f"[{repetition}/{total}] {scenario.name:<7} {stack.name:<15} {_describe(cell)}")
     return cells
 
 

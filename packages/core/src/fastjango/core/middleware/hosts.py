@@ -65,9 +65,6 @@ class TrustedHostMiddleware:
         return cls(app, hosts, debug=settings.DEBUG)
 
     def _allowed(self, raw: bytes) -> bool:
-        known = self._cache.get(raw)
-        if known is not None:
-            return known
         host = split_host(raw.decode("latin-1"))
         allowed = host is not None and (host in self.exact or host_is_allowed(host, self.patterns))
         if len(self._cache) < 1024:  # bounded: hostile clients cannot grow it
@@ -75,7 +72,7 @@ class TrustedHostMiddleware:
         return allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] != "http" and scope["type"] != "websocket":
             await self.app(scope, receive, send)
             return
         raw = b""
@@ -83,7 +80,11 @@ class TrustedHostMiddleware:
             if key == b"host":
                 raw = value
                 break
-        if raw and self._allowed(raw):
+        # The cache lookup is inlined: this runs on every request.
+        allowed = self._cache.get(raw)
+        if allowed is None:
+            allowed = self._allowed(raw)
+        if allowed:
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":

@@ -61,7 +61,9 @@ class SecurityMiddleware:
             if hsts_preload:
                 value += "; preload"
             self.hsts = (b"strict-transport-security", value.encode("latin-1"))
-        self.hsts_names = self.names | {b"strict-transport-security"}
+        # What a secure request gets: the same headers plus HSTS when it is on.
+        self.secure_headers = [*headers, self.hsts] if self.hsts else headers
+        self.secure_names = frozenset(name for name, _ in self.secure_headers)
         self.ssl_redirect = ssl_redirect
         self.ssl_host = ssl_host
         self.redirect_exempt = [re.compile(pattern) for pattern in redirect_exempt]
@@ -101,7 +103,8 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        secure = self.is_secure(scope)
+        # Whether the request came over HTTPS matters only for HSTS and the redirect.
+        secure = (self.hsts is not None or self.ssl_redirect) and self.is_secure(scope)
         if self.ssl_redirect and not secure:
             path = scope["path"].lstrip("/")
             if not any(pattern.search(path) for pattern in self.redirect_exempt):
@@ -109,19 +112,20 @@ class SecurityMiddleware:
                 target = url.replace(scheme="https", netloc=self.ssl_host or url.netloc)
                 await RedirectResponse(str(target), status_code=301)(scope, receive, send)
                 return
-        extra = [*self.headers, self.hsts] if (secure and self.hsts) else self.headers
-        extra_names = self.hsts_names if (secure and self.hsts) else self.names
+        extra, extra_names = (self.secure_headers, self.secure_names) if secure else (self.headers, self.names)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
+                headers = message.get("headers", ())
                 # ASGI header names are lower-case bytes, so no case folding is needed here.
-                present = {key for key, _ in headers}
-                if present.isdisjoint(extra_names):
-                    headers.extend(extra)
-                else:  # the view set some of them itself: keep the view's
-                    headers.extend([pair for pair in extra if pair[0] not in present])
-                message["headers"] = headers
+                for key, _ in headers:
+                    if key in extra_names:  # the view set some of them itself: keep the view's
+                        present = {name for name, _ in headers}
+                        message["headers"] = [*headers, *(pair for pair in extra if pair[0] not in present)]
+                        break
+                else:
+                    # A new list: the view's own may belong to a response object that is reused.
+                    message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
