@@ -13,6 +13,7 @@ import argparse
 import datetime
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -129,8 +130,14 @@ def postgres_version(config: DatabaseConfig) -> str:
     return str(row[0]) if row else "unknown"
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # SystemExit unwinds through every ``with Server(...)`` block, so a stopped run leaves no server behind.
+    sys.exit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     stacks = get_stacks(args.stack)
     scenarios = get_scenarios(args.scenario)
     started = datetime.datetime.now(datetime.UTC)
