@@ -1,0 +1,211 @@
+"""Where each statement runs: in the current ``atomic()`` block's connection, or on its own.
+
+Outside ``atomic()`` the ORM works the way Django does, in autocommit: a read
+borrows a pooled connection for one statement, a write commits at once. Inside
+``atomic()`` every statement of that database goes to the block's connection.
+The state lives in a context variable, so each request and each asyncio task
+has its own, and a connection always goes back to the pool when the block or
+statement ends, whether it raised or the client went away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
+
+from fastjango.orm.db.connections import Database, get_databases
+from fastjango.orm.exceptions import PoolExhaustedError, SynchronousOnlyOperation, TransactionManagementError
+
+__all__ = [
+    "TransactionState",
+    "aread_session",
+    "awrite_connection",
+    "current_transaction",
+    "ensure_sync_allowed",
+    "read_session",
+    "write_connection",
+]
+
+#: Set to 1 to allow synchronous queries from async code (for notebooks and the like), as Django allows.
+ALLOW_ASYNC_UNSAFE_ENV = "FASTJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@dataclass(eq=False)
+class TransactionState:
+    """The open ``atomic()`` block of one database in this context."""
+
+    alias: str
+    connection: Connection | AsyncConnection
+    is_async: bool
+    #: One entry per open block: the SQLAlchemy transaction object, or None for ``savepoint=False``.
+    levels: list[Any] = field(default_factory=list)
+    #: ``(level, callback)`` pairs run after the outermost commit.
+    callbacks: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
+    needs_rollback: bool = False
+    #: Set by the test kit: the outermost block is the test's and is never committed.
+    is_test: bool = False
+
+
+_transactions: ContextVar[dict[str, TransactionState] | None] = ContextVar("fastjango_orm_transactions", default=None)
+
+
+def current_transaction(alias: str) -> TransactionState | None:
+    states = _transactions.get()
+    return states.get(alias) if states else None
+
+
+def set_transaction(alias: str, state: TransactionState | None) -> Any:
+    states = dict(_transactions.get() or {})
+    if state is None:
+        states.pop(alias, None)
+    else:
+        states[alias] = state
+    return _transactions.set(states or None)
+
+
+def reset_transaction(token: Any) -> None:
+    _transactions.reset(token)
+
+
+def ensure_sync_allowed(operation: str) -> None:
+    """Refuse a blocking query on a thread that runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if os.environ.get(ALLOW_ASYNC_UNSAFE_ENV):
+        return
+    raise SynchronousOnlyOperation(
+        f"{operation} runs a synchronous query, which would block the event loop; in async code use its "
+        "async twin (aget, afirst, acount, acreate, asave, async for ...), or run this code in a thread "
+        f"(set {ALLOW_ASYNC_UNSAFE_ENV}=1 to allow it anyway)."
+    )
+
+
+def _usable(state: TransactionState, is_async: bool) -> None:
+    if state.is_async != is_async:
+        kind = "an async" if state.is_async else "a synchronous"
+        raise TransactionManagementError(
+            f"Database {state.alias!r} is inside {kind} atomic() block; queries in it must be "
+            f"{'awaited' if state.is_async else 'synchronous'} (use {'async with' if not is_async else 'with'} "
+            "atomic() for the other kind)."
+        )
+    if state.needs_rollback:
+        raise TransactionManagementError(
+            "An error occurred in the current transaction, so no query can run until the end of its atomic() "
+            "block (wrap the statement that may fail in its own atomic() to recover from it)."
+        )
+
+
+def _pool_error(database: Database, error: sa_exc.TimeoutError) -> PoolExhaustedError:
+    pool = database.config.POOL
+    return PoolExhaustedError(
+        f"Database {database.alias!r}: all {pool.SIZE + pool.MAX_OVERFLOW} pooled connections are in use and none "
+        f"came free within {pool.TIMEOUT:g} s. Raise DATABASES[{database.alias!r}]['POOL'] SIZE / MAX_OVERFLOW, "
+        "or look for code holding connections (long transactions, unclosed iterators)."
+    )
+
+
+def _resolve(alias: str | None) -> tuple[str, Database]:
+    name = alias or "default"
+    return name, get_databases()[name]
+
+
+@contextmanager
+def read_session(alias: str | None) -> Iterator[Session]:
+    """A session for reading: on the transaction's connection, or on a pooled one for this statement."""
+    name, database = _resolve(alias)
+    state = current_transaction(name)
+    if state is not None:
+        _usable(state, is_async=False)
+        session = Session(bind=state.connection, expire_on_commit=False, autoflush=False)  # type: ignore[arg-type]
+        try:
+            yield session
+        except sa_exc.DBAPIError:
+            state.needs_rollback = True
+            raise
+        finally:
+            session.close()
+        return
+    session = Session(bind=database.sync_engine, expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+    except sa_exc.TimeoutError as error:
+        raise _pool_error(database, error) from error
+    finally:
+        session.close()
+
+
+@asynccontextmanager
+async def aread_session(alias: str | None) -> AsyncIterator[AsyncSession]:
+    """``read_session()`` for async code."""
+    name, database = _resolve(alias)
+    state = current_transaction(name)
+    if state is not None:
+        _usable(state, is_async=True)
+        session = AsyncSession(bind=state.connection, expire_on_commit=False, autoflush=False)  # type: ignore[arg-type]
+        try:
+            yield session
+        except sa_exc.DBAPIError:
+            state.needs_rollback = True
+            raise
+        finally:
+            await session.close()
+        return
+    session = AsyncSession(bind=database.async_engine, expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+    except sa_exc.TimeoutError as error:
+        raise _pool_error(database, error) from error
+    finally:
+        await session.close()
+
+
+@contextmanager
+def write_connection(alias: str | None) -> Iterator[Connection]:
+    """A connection for writing: the transaction's, or one that commits when the block ends."""
+    name, database = _resolve(alias)
+    state = current_transaction(name)
+    if state is not None:
+        _usable(state, is_async=False)
+        try:
+            yield state.connection  # type: ignore[misc]
+        except sa_exc.DBAPIError:
+            state.needs_rollback = True
+            raise
+        return
+    try:
+        with database.sync_engine.begin() as connection:
+            yield connection
+    except sa_exc.TimeoutError as error:
+        raise _pool_error(database, error) from error
+
+
+@asynccontextmanager
+async def awrite_connection(alias: str | None) -> AsyncIterator[AsyncConnection]:
+    """``write_connection()`` for async code."""
+    name, database = _resolve(alias)
+    state = current_transaction(name)
+    if state is not None:
+        _usable(state, is_async=True)
+        try:
+            yield state.connection  # type: ignore[misc]
+        except sa_exc.DBAPIError:
+            state.needs_rollback = True
+            raise
+        return
+    try:
+        async with database.async_engine.begin() as connection:
+            yield connection
+    except sa_exc.TimeoutError as error:
+        raise _pool_error(database, error) from error

@@ -1,0 +1,168 @@
+"""``Model._meta``: what ``class Meta`` declared, plus the model's fields once it is built."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastjango.orm.exceptions import FieldDoesNotExist, ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from fastjango.orm.fields.base import Field
+    from fastjango.orm.models.base import Model
+
+__all__ = ["META_OPTIONS", "Options"]
+
+#: The ``class Meta`` attributes fastjango understands; any other name is an error (a typo, usually).
+META_OPTIONS = frozenset(
+    {
+        "abstract",
+        "app_label",
+        "base_manager_name",
+        "constraints",
+        "db_table",
+        "db_table_comment",
+        "default_manager_name",
+        "default_related_name",
+        "get_latest_by",
+        "indexes",
+        "managed",
+        "ordering",
+        "proxy",
+        "unique_together",
+        "verbose_name",
+        "verbose_name_plural",
+    }
+)
+
+
+def _app_label_from_module(module: str) -> str:
+    """``blog.models`` and ``shop.blog.models.post`` give ``blog``; any other module its last part."""
+    parts = module.split(".")
+    if "models" in parts[1:]:
+        return parts[parts.index("models", 1) - 1]
+    return parts[-1]
+
+
+def _verbose_name(class_name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", class_name).lower()
+
+
+class Options:
+    """The options of one model (Django's ``_meta``)."""
+
+    def __init__(self, model: type[Model], meta: type | None, parent_meta: Options | None) -> None:
+        declared = {key: value for key, value in vars(meta).items() if not key.startswith("_")} if meta else {}
+        unknown = sorted(set(declared) - META_OPTIONS)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{model.__name__}.Meta has unknown option(s) {', '.join(unknown)}; "
+                f"known options: {', '.join(sorted(META_OPTIONS))}."
+            )
+
+        def inherited(name: str, default: Any) -> Any:
+            # Django inherits ordering, get_latest_by and the like from an abstract parent's Meta.
+            if name in declared:
+                return declared[name]
+            if parent_meta is not None and name in parent_meta.inheritable:
+                return parent_meta.inheritable[name]
+            return default
+
+        self.model = model
+        self.object_name = model.__name__
+        self.model_name = model.__name__.lower()
+        self.abstract: bool = bool(declared.get("abstract", False))
+        self.app_label: str = declared.get("app_label") or (
+            parent_meta.app_label
+            if parent_meta is not None and parent_meta.explicit_app_label
+            else _app_label_from_module(model.__module__)
+        )
+        self.explicit_app_label = "app_label" in declared or bool(parent_meta and parent_meta.explicit_app_label)
+        self.db_table: str = declared.get("db_table") or f"{self.app_label}_{self.model_name}"
+        self.db_table_comment: str | None = declared.get("db_table_comment")
+        self.ordering: list[str] = list(inherited("ordering", []))
+        self.get_latest_by: str | Sequence[str] | None = inherited("get_latest_by", None)
+        self.unique_together: list[tuple[str, ...]] = self._normalize_together(inherited("unique_together", ()))
+        self.constraints: list[Any] = list(inherited("constraints", []))
+        self.indexes: list[Any] = list(inherited("indexes", []))
+        self.verbose_name: str = declared.get("verbose_name") or _verbose_name(model.__name__)
+        self.verbose_name_plural: str = declared.get("verbose_name_plural") or f"{self.verbose_name}s"
+        self.default_related_name: str | None = inherited("default_related_name", None)
+        self.managed: bool = declared.get("managed", True)
+        self.proxy: bool = bool(declared.get("proxy", False))
+        self.default_manager_name: str | None = inherited("default_manager_name", None)
+        self.base_manager_name: str | None = inherited("base_manager_name", None)
+        self.inheritable = {
+            key: declared[key]
+            for key in ("ordering", "get_latest_by", "unique_together", "constraints", "indexes", "default_related_name")
+            if key in declared
+        }
+        if parent_meta is not None:
+            self.inheritable = {**parent_meta.inheritable, **self.inheritable}
+        self.fields: list[Field[Any]] = []
+        self.many_to_many: list[Field[Any]] = []
+        self.related_objects: list[Any] = []  # reverse relations, added by the models pointing here
+        self.pk: Field[Any] | None = None
+        self.concrete_model: type[Model] = model
+        self.proxy_for_model: type[Model] | None = None
+        self._by_name: dict[str, Field[Any]] = {}
+        self._by_attname: dict[str, Field[Any]] = {}
+
+    @staticmethod
+    def _normalize_together(value: Any) -> list[tuple[str, ...]]:
+        if not value:
+            return []
+        items = list(value)
+        if isinstance(items[0], str):
+            return [tuple(items)]
+        return [tuple(item) for item in items]
+
+    @property
+    def label(self) -> str:
+        """``blog.Post``."""
+        return f"{self.app_label}.{self.object_name}"
+
+    @property
+    def label_lower(self) -> str:
+        return f"{self.app_label}.{self.model_name}"
+
+    def add_field(self, field: Field[Any]) -> None:
+        if field.many_to_many:
+            self.many_to_many.append(field)
+        else:
+            self.fields.append(field)
+            self._by_attname[field.attname] = field
+        self._by_name[field.name] = field
+        if field.primary_key:
+            self.pk = field
+
+    def add_related_object(self, relation: Any) -> None:
+        self.related_objects.append(relation)
+        self._by_name[relation.name] = relation
+
+    def get_field(self, name: str) -> Field[Any]:
+        """The field called ``name`` (or with attname ``name``, such as ``author_id``); also reverse relations."""
+        if name == "pk" and self.pk is not None:
+            return self.pk
+        field = self._by_name.get(name) or self._by_attname.get(name)
+        if field is None:
+            raise FieldDoesNotExist(f"{self.object_name} has no field named {name!r}.")
+        return field
+
+    def get_fields(self, include_reverse: bool = True) -> list[Any]:
+        fields: list[Any] = [*self.fields, *self.many_to_many]
+        if include_reverse:
+            fields.extend(self.related_objects)
+        return fields
+
+    @property
+    def concrete_fields(self) -> list[Field[Any]]:
+        return [field for field in self.fields if field.concrete]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [field.name for field in self.get_fields()]
+
+    def __repr__(self) -> str:
+        return f"<Options for {self.object_name}>"

@@ -1,0 +1,64 @@
+"""The ``orm`` plugin: settings, hook specs, engines closed at shutdown, model checks.
+
+Activate it with ``INSTALLED_PLUGINS = ["orm"]``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+from pydantic import BaseModel
+
+from fastjango.core import hookimpl
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from fastjango.core.checks import CheckRegistry
+    from fastjango.core.conf import Settings
+    from fastjango.core.project import Project
+
+
+@hookimpl
+def fastjango_addhooks(pluginmanager: pluggy.PluginManager) -> None:
+    from fastjango.orm import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def fastjango_settings_schema() -> type[BaseModel]:
+    from fastjango.orm.settings import OrmSettings
+
+    return OrmSettings
+
+
+@hookimpl
+def fastjango_validate_settings(settings: Settings) -> list[str]:
+    from fastjango.orm.db.config import effective_databases
+    from fastjango.orm.db.urls import database_urls
+    from fastjango.orm.exceptions import ImproperlyConfigured
+
+    problems = []
+    for alias, config in effective_databases(settings).items():
+        try:
+            database_urls(config, alias)
+        except ImproperlyConfigured as error:
+            problems.append(str(error))
+    return problems
+
+
+@hookimpl
+def fastjango_register_checks(registry: CheckRegistry, settings: Settings) -> None:
+    from fastjango.orm.checks import check_models
+
+    registry.register(check_models, "models")
+
+
+@hookimpl
+async def fastjango_shutdown(project: Project, app: FastAPI) -> None:
+    from fastjango.orm.db.connections import databases_for
+
+    await databases_for(project).aclose()
+

@@ -1,0 +1,733 @@
+"""``QuerySet``: Django's lazy, chainable query API, sync and async, compiled to SQLAlchemy ``select()``.
+
+Every chaining method returns a new QuerySet; nothing runs until the QuerySet
+is evaluated: iterated (``for`` / ``async for``), sliced with a step, turned
+into a list, or asked for ``count()``, ``get()``, ``exists()``, ...  Each
+evaluating method has an async twin with Django's name (``aget``, ``acount``,
+``afirst``, ...). The SQLAlchemy statement behind a QuerySet is
+:meth:`QuerySet.statement`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import namedtuple
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from fastjango.orm.db.execution import aread_session, ensure_sync_allowed, read_session
+from fastjango.orm.exceptions import FieldError, TransactionManagementError
+from fastjango.orm.query.compiler import Compiler
+from fastjango.orm.query.expressions import Expression, Q
+
+if TYPE_CHECKING:
+    from fastjango.orm.models.base import Model
+
+__all__ = ["MAX_GET_RESULTS", "QuerySet"]
+
+_M = TypeVar("_M", bound="Model")
+
+#: ``get()`` fetches at most this many rows to tell "several" from "one".
+MAX_GET_RESULTS = 21
+#: ``repr()`` shows at most this many objects.
+REPR_OUTPUT_SIZE = 20
+
+
+class Random(FunctionElement[float]):
+    """``order_by("?")``: a random order on every database."""
+
+    inherit_cache = True
+    name = "random"
+
+
+@compiles(Random)
+def _random_default(element: Random, compiler: Any, **kw: Any) -> str:
+    return "random()"
+
+
+@compiles(Random, "mysql")
+@compiles(Random, "mariadb")
+def _random_mysql(element: Random, compiler: Any, **kw: Any) -> str:
+    return "RAND()"
+
+
+class QuerySet(Generic[_M]):
+    """A lazy database query for objects of one model; see the module docstring."""
+
+    def __init__(self, model: type[_M], using: str | None = None) -> None:
+        self.model = model
+        self._db = using
+        self._compiler = Compiler(model)
+        self._where: list[ColumnElement[bool]] = []
+        self._order: list[Any] | None = None  # None: the model's Meta.ordering
+        self._low = 0
+        self._high: int | None = None
+        self._distinct = False
+        self._values: tuple[list[str], str] | None = None  # (names, "dict" | "tuple" | "flat" | "named")
+        self._annotations: dict[str, Expression] = {}
+        self._for_update: dict[str, Any] | None = None
+        self._empty = False
+        self._result_cache: list[Any] | None = None
+
+    # ------------------------------------------------------------------ cloning
+    def _clone(self) -> Self:
+        clone = copy.copy(self)
+        clone._compiler = self._compiler.clone()
+        clone._where = list(self._where)
+        clone._order = list(self._order) if self._order is not None else None
+        clone._annotations = dict(self._annotations)
+        clone._result_cache = None
+        return clone
+
+    def _not_sliced(self, operation: str) -> None:
+        if self._low or self._high is not None:
+            raise TypeError(f"Cannot {operation} a query once a slice has been taken.")
+
+    @property
+    def db(self) -> str:
+        """The database alias this QuerySet reads from."""
+        from fastjango.orm.db.router import db_for_read
+
+        return self._db or db_for_read(self.model)
+
+    # ------------------------------------------------------------------ chaining
+    def all(self) -> Self:
+        return self._clone()
+
+    def using(self, alias: str | None) -> Self:
+        clone = self._clone()
+        clone._db = alias
+        return clone
+
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
+        """Rows matching every lookup (``filter(title__icontains="x", Q(a=1) | Q(b=2))``)."""
+        return self._filter(Q(*args, **kwargs), negate=False, operation="filter")
+
+    def exclude(self, *args: Any, **kwargs: Any) -> Self:
+        """Rows not matching the lookups taken together (``NOT (a AND b)``), NULLs kept as Django keeps them."""
+        return self._filter(Q(*args, **kwargs), negate=True, operation="exclude")
+
+    def _filter(self, q: Q, *, negate: bool, operation: str) -> Self:
+        self._not_sliced(operation)
+        for child in q.children:
+            if not isinstance(child, Q | tuple | Expression):
+                raise TypeError(f"{operation}() arguments must be Q objects or expressions, not {child!r}.")
+        clone = self._clone()
+        if not q:
+            return clone
+        clone._compiler.call += 1
+        clone._where.append(clone._compiler.compile_q(~q if negate else q))
+        return clone
+
+    def none(self) -> Self:
+        """A QuerySet that matches nothing and never queries."""
+        clone = self._clone()
+        clone._empty = True
+        return clone
+
+    def order_by(self, *fields: Any) -> Self:
+        """Replace the ordering: field names (``"-created"``, ``"author__name"``), ``"?"`` or expressions."""
+        self._not_sliced("reorder")
+        clone = self._clone()
+        clone._order = list(fields)
+        return clone
+
+    def reverse(self) -> Self:
+        """The same rows in the opposite order."""
+        clone = self._clone()
+        terms = clone._effective_ordering() or [self._pk_name()]
+        clone._order = [_flip(term) for term in terms]
+        return clone
+
+    def distinct(self, *fields: str) -> Self:
+        if fields:
+            raise NotImplementedError("distinct(*fields) (DISTINCT ON) is not supported yet; use distinct().")
+        clone = self._clone()
+        clone._distinct = True
+        return clone
+
+    def values(self, *fields: str) -> QuerySet[Any]:
+        """Dictionaries instead of objects: ``{"id": 1, "title": "..."}`` (all columns by default)."""
+        return self._values_clone(list(fields), "dict")
+
+    def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> QuerySet[Any]:
+        """Tuples instead of objects; ``flat=True`` with one field gives bare values, ``named=True`` namedtuples."""
+        if flat and named:
+            raise TypeError("values_list() takes flat or named, not both.")
+        if flat and len(fields) != 1:
+            raise TypeError("values_list(flat=True) needs exactly one field.")
+        return self._values_clone(list(fields), "flat" if flat else ("named" if named else "tuple"))
+
+    def _values_clone(self, fields: list[str], mode: str) -> QuerySet[Any]:
+        clone = self._clone()
+        if not fields:
+            fields = [*[field.attname for field in self.model._meta.concrete_fields], *self._annotations]
+        for name in fields:
+            if name not in self._annotations:
+                clone._compiler.resolve(name, allow_lookups=False)  # fail early on an unknown name
+        clone._values = (fields, mode)
+        return clone  # type: ignore[return-value]
+
+    def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()) -> Self:
+        """Lock the selected rows until the end of the transaction (``SELECT ... FOR UPDATE``)."""
+        if nowait and skip_locked:
+            raise ValueError("nowait and skip_locked cannot be used together.")
+        clone = self._clone()
+        clone._for_update = {"nowait": nowait, "skip_locked": skip_locked, "of": tuple(of)}
+        return clone
+
+    # ------------------------------------------------------------------ statement
+    def _pk_name(self) -> str:
+        pk = self.model._meta.pk
+        assert pk is not None
+        return pk.name
+
+    def _effective_ordering(self) -> list[Any]:
+        return list(self._order) if self._order is not None else list(self.model._meta.ordering)
+
+    @property
+    def ordered(self) -> bool:
+        """Does this QuerySet have an ordering (explicit or from ``Meta.ordering``)?"""
+        return bool(self._effective_ordering())
+
+    def statement(self) -> Select[Any]:
+        """The SQLAlchemy ``Select`` this QuerySet runs (the escape hatch to SQLAlchemy)."""
+        return self._build()
+
+    def _columns(self) -> list[Any]:
+        assert self._values is not None
+        names, _ = self._values
+        columns = []
+        for name in names:
+            if name in self._annotations:
+                columns.append(self._compiler.resolve_annotation(name).label(name))
+            else:
+                columns.append(self._compiler.resolve_ref(name).label(name))
+        return columns
+
+    def _build(self, *, ordered: bool = True) -> Select[Any]:
+        compiler = self._compiler
+        if self._values is not None:
+            statement: Select[Any] = select(*self._columns())
+        else:
+            statement = select(self.model)
+        order_terms: list[Any] = []
+        if ordered:
+            for term in self._effective_ordering():
+                if term == "?":
+                    order_terms.append(Random())
+                else:
+                    order_terms.extend(compiler.compile_order(term))
+        # Ordering may add joins too, so joins are applied last.
+        statement = compiler.apply_joins(statement.select_from(self.model))
+        if self._where:
+            statement = statement.where(and_(*self._where) if len(self._where) > 1 else self._where[0])
+        if order_terms:
+            statement = statement.order_by(*order_terms)
+        if self._distinct:
+            statement = statement.distinct()
+        if self._high is not None:
+            statement = statement.limit(self._high - self._low)
+        if self._low:
+            statement = statement.offset(self._low)
+        if self._for_update is not None:
+            statement = statement.with_for_update(
+                nowait=self._for_update["nowait"], skip_locked=self._for_update["skip_locked"]
+            )
+        return statement
+
+    def _as_subquery(self) -> Any:
+        """This QuerySet as the right-hand side of ``__in``: its primary keys, or its single values() column."""
+        if self._values is not None:
+            if len(self._values[0]) != 1:
+                raise FieldError("A values() QuerySet used in __in must select exactly one field.")
+            return self._build(ordered=self._high is not None)
+        return self.values_list("pk", flat=True)._build(ordered=self._high is not None)
+
+    def _check_for_update(self) -> None:
+        if self._for_update is None:
+            return
+        from fastjango.orm.db.execution import current_transaction
+
+        if current_transaction(self.db) is None:
+            raise TransactionManagementError("select_for_update() can only be used inside atomic().")
+
+    # ------------------------------------------------------------------ evaluation
+    def _postprocess(self, rows: Sequence[Any]) -> list[Any]:
+        if self._values is None:
+            return list(rows)
+        names, mode = self._values
+        if mode == "dict":
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        if mode == "flat":
+            return [row[0] for row in rows]
+        if mode == "named":
+            Row = namedtuple("Row", names, rename=True)  # type: ignore[misc]  # noqa: PYI024
+            return [Row(*row) for row in rows]
+        return [tuple(row) for row in rows]
+
+    def _fetch_all(self) -> list[Any]:
+        if self._result_cache is None:
+            if self._empty:
+                self._result_cache = []
+            else:
+                ensure_sync_allowed(f"Evaluating a {self.model.__name__} QuerySet")
+                self._check_for_update()
+                statement = self._build()
+                with read_session(self.db) as session:
+                    if self._values is None:
+                        rows: Sequence[Any] = session.scalars(statement).all()
+                    else:
+                        rows = session.execute(statement).all()
+                self._result_cache = self._postprocess(rows)
+        return self._result_cache
+
+    async def _afetch_all(self) -> list[Any]:
+        if self._result_cache is None:
+            if self._empty:
+                self._result_cache = []
+            else:
+                self._check_for_update()
+                statement = self._build()
+                async with aread_session(self.db) as session:
+                    if self._values is None:
+                        rows: Sequence[Any] = (await session.scalars(statement)).all()
+                    else:
+                        rows = (await session.execute(statement)).all()
+                self._result_cache = self._postprocess(rows)
+        return self._result_cache
+
+    def __iter__(self) -> Iterator[_M]:
+        return iter(self._fetch_all())
+
+    async def __aiter__(self) -> AsyncIterator[_M]:
+        for item in await self._afetch_all():
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._fetch_all())
+
+    def __bool__(self) -> bool:
+        return bool(self._fetch_all())
+
+    async def alist(self) -> list[_M]:
+        """The QuerySet's objects as a list, for async code (``[obj async for obj in qs]`` works too)."""
+        return list(await self._afetch_all())
+
+    @overload
+    def __getitem__(self, key: int) -> _M: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> Self: ...
+
+    def __getitem__(self, key: int | slice) -> _M | Self:
+        if not isinstance(key, int | slice):
+            raise TypeError(f"QuerySet indices must be integers or slices, not {type(key).__name__}.")
+        if (isinstance(key, int) and key < 0) or (
+            isinstance(key, slice) and ((key.start or 0) < 0 or (key.stop is not None and key.stop < 0))
+        ):
+            raise ValueError("Negative indexing is not supported.")
+        if self._result_cache is not None:
+            return self._result_cache[key]  # type: ignore[no-any-return]
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                return list(self._sliced(key.start, key.stop))[:: key.step]  # type: ignore[return-value]
+            return self._sliced(key.start, key.stop)
+        result = list(self._sliced(key, key + 1))
+        if not result:
+            raise IndexError("QuerySet index out of range.")
+        return result[0]  # type: ignore[no-any-return]
+
+    def _sliced(self, start: int | None, stop: int | None) -> Self:
+        clone = self._clone()
+        low = clone._low + (start or 0)
+        high = clone._high
+        if stop is not None:
+            high = clone._low + stop if high is None else min(high, clone._low + stop)
+        clone._low = low
+        clone._high = max(low, high) if high is not None else None
+        return clone
+
+    def __repr__(self) -> str:
+        if self._result_cache is None:
+            try:
+                ensure_sync_allowed("repr()")
+            except Exception:
+                return f"<QuerySet of {self.model.__name__} (not evaluated in async code)>"
+        items = list(self[: REPR_OUTPUT_SIZE + 1]) if self._result_cache is None else self._result_cache
+        shown = [repr(item) for item in items[:REPR_OUTPUT_SIZE]]
+        if len(items) > REPR_OUTPUT_SIZE:
+            shown.append("...(remaining elements truncated)...")
+        return f"<QuerySet [{', '.join(shown)}]>"
+
+    # ------------------------------------------------------------------ single objects
+    def _get_clone(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Self:
+        clone = self.filter(*args, **kwargs) if (args or kwargs) else self._clone()
+        if not clone._for_update and clone._high is None and clone._low == 0:
+            clone._order = []
+            clone._high = MAX_GET_RESULTS
+        return clone
+
+    def _get_result(self, rows: list[Any]) -> _M:
+        if len(rows) == 1:
+            return rows[0]  # type: ignore[no-any-return]
+        if not rows:
+            raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
+        count = "more than 20" if len(rows) >= MAX_GET_RESULTS else str(len(rows))
+        raise self.model.MultipleObjectsReturned(
+            f"get() returned more than one {self.model.__name__} -- it returned {count}!"
+        )
+
+    def get(self, *args: Any, **kwargs: Any) -> _M:
+        """The one object matching the lookups; ``Model.DoesNotExist`` or ``Model.MultipleObjectsReturned`` otherwise."""
+        return self._get_result(list(self._get_clone(args, kwargs)))
+
+    async def aget(self, *args: Any, **kwargs: Any) -> _M:
+        return self._get_result(await self._get_clone(args, kwargs)._afetch_all())
+
+    def _first_clone(self, reverse: bool) -> Self:
+        clone = self if self.ordered else self.order_by(self._pk_name())
+        if reverse:
+            clone = clone.reverse()
+        return clone._sliced(0, 1)
+
+    def first(self) -> _M | None:
+        """The first object (by the ordering, else by primary key), or None."""
+        rows = list(self._first_clone(False))
+        return rows[0] if rows else None
+
+    async def afirst(self) -> _M | None:
+        rows = await self._first_clone(False)._afetch_all()
+        return rows[0] if rows else None
+
+    def last(self) -> _M | None:
+        """The last object (by the ordering, else by primary key), or None."""
+        rows = list(self._first_clone(True))
+        return rows[0] if rows else None
+
+    async def alast(self) -> _M | None:
+        rows = await self._first_clone(True)._afetch_all()
+        return rows[0] if rows else None
+
+    def _latest_clone(self, fields: tuple[str, ...], reverse: bool) -> Self:
+        names: Sequence[str] | str | None = fields or self.model._meta.get_latest_by
+        if not names:
+            raise ValueError("earliest() and latest() need field names or Meta.get_latest_by.")
+        if isinstance(names, str):
+            names = [names]
+        clone = self.order_by(*names)
+        if reverse:
+            clone = clone.reverse()
+        clone = clone._sliced(0, 1)
+        clone._high = 1
+        return clone
+
+    def earliest(self, *fields: str) -> _M:
+        return self._get_result(list(self._latest_clone(fields, False)))
+
+    async def aearliest(self, *fields: str) -> _M:
+        return self._get_result(await self._latest_clone(fields, False)._afetch_all())
+
+    def latest(self, *fields: str) -> _M:
+        return self._get_result(list(self._latest_clone(fields, True)))
+
+    async def alatest(self, *fields: str) -> _M:
+        return self._get_result(await self._latest_clone(fields, True)._afetch_all())
+
+    # ------------------------------------------------------------------ aggregates of the whole set
+    def _count_statement(self) -> Select[Any]:
+        if self._distinct or self._high is not None or self._low or self._values is not None:
+            inner = self._build(ordered=False).subquery()
+            return select(func.count()).select_from(inner)
+        statement = self._compiler.apply_joins(select(func.count()).select_from(self.model))
+        if self._where:
+            statement = statement.where(*self._where)
+        return statement
+
+    def count(self) -> int:
+        """The number of rows, computed by the database (``len()`` of a cached result if there is one)."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        if self._empty:
+            return 0
+        ensure_sync_allowed("count()")
+        with read_session(self.db) as session:
+            return int(session.execute(self._count_statement()).scalar_one())
+
+    async def acount(self) -> int:
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        if self._empty:
+            return 0
+        async with aread_session(self.db) as session:
+            return int((await session.execute(self._count_statement())).scalar_one())
+
+    def _exists_statement(self) -> Select[Any]:
+        statement = self._compiler.apply_joins(select(literal(1)).select_from(self.model))
+        if self._where:
+            statement = statement.where(*self._where)
+        if self._low or self._high is not None:
+            inner = self._build(ordered=False).subquery()
+            statement = select(literal(1)).select_from(inner)
+        return statement.limit(1)
+
+    def exists(self) -> bool:
+        """Is there at least one row? (A cheap ``SELECT 1 ... LIMIT 1``.)"""
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        if self._empty:
+            return False
+        ensure_sync_allowed("exists()")
+        with read_session(self.db) as session:
+            return session.execute(self._exists_statement()).first() is not None
+
+    async def aexists(self) -> bool:
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        if self._empty:
+            return False
+        async with aread_session(self.db) as session:
+            return (await session.execute(self._exists_statement())).first() is not None
+
+    def contains(self, obj: _M) -> bool:
+        """Is ``obj`` one of this QuerySet's rows?"""
+        self._check_contains(obj)
+        if self._result_cache is not None:
+            return obj in self._result_cache
+        return self.filter(pk=obj.pk).exists()
+
+    async def acontains(self, obj: _M) -> bool:
+        self._check_contains(obj)
+        if self._result_cache is not None:
+            return obj in self._result_cache
+        return await self.filter(pk=obj.pk).aexists()
+
+    def _check_contains(self, obj: Any) -> None:
+        if self._values is not None:
+            raise TypeError("contains() cannot be used after values() or values_list().")
+        if not isinstance(obj, self.model._meta.concrete_model):
+            raise TypeError(f"contains() expects a {self.model.__name__} instance, got {type(obj).__name__}.")
+        if obj.pk is None:
+            raise ValueError("contains() cannot be used on an unsaved object.")
+
+    def in_bulk(self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk") -> dict[Any, _M]:
+        """``{value: object}`` for the objects whose ``field_name`` is in ``id_list`` (all when None)."""
+        queryset, key = self._in_bulk_clone(id_list, field_name)
+        if queryset is None:
+            return {}
+        return {getattr(obj, key): obj for obj in queryset}
+
+    async def ain_bulk(self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk") -> dict[Any, _M]:
+        queryset, key = self._in_bulk_clone(id_list, field_name)
+        if queryset is None:
+            return {}
+        return {getattr(obj, key): obj for obj in await queryset._afetch_all()}
+
+    def _in_bulk_clone(self, id_list: Iterable[Any] | None, field_name: str) -> tuple[Self | None, str]:
+        self._not_sliced("use in_bulk() on")
+        meta = self.model._meta
+        field = meta.pk if field_name == "pk" else meta.get_field(field_name)
+        assert field is not None
+        if field_name != "pk" and not field.unique:
+            raise ValueError(f"in_bulk()'s field_name must be a unique field; {field_name!r} is not.")
+        if id_list is None:
+            return self._clone(), field.attname
+        ids = list(id_list)
+        if not ids:
+            return None, field.attname
+        return self.filter(**{f"{field_name}__in": ids}), field.attname
+
+    # ------------------------------------------------------------------ writes
+    def create(self, **kwargs: Any) -> _M:
+        """Make an object from ``kwargs``, save it, return it."""
+        obj = self.model(**kwargs)
+        obj.save(force_insert=True, using=self._db)
+        return obj
+
+    async def acreate(self, **kwargs: Any) -> _M:
+        obj = self.model(**kwargs)
+        await obj.asave(force_insert=True, using=self._db)
+        return obj
+
+    def get_or_create(self, defaults: dict[str, Any] | None = None, **kwargs: Any) -> tuple[_M, bool]:
+        """``(object, created)``: the object matching ``kwargs``, or a new one from ``kwargs`` and ``defaults``."""
+        from fastjango.orm import transaction
+        from fastjango.orm.exceptions import IntegrityError
+
+        try:
+            return self.get(**kwargs), False
+        except self.model.DoesNotExist:
+            params = self._create_params(kwargs, defaults)
+            try:
+                with transaction.atomic(using=self.db):
+                    return self.create(**params), True
+            except IntegrityError:
+                try:
+                    return self.get(**kwargs), False
+                except self.model.DoesNotExist:
+                    pass
+                raise
+
+    async def aget_or_create(self, defaults: dict[str, Any] | None = None, **kwargs: Any) -> tuple[_M, bool]:
+        from fastjango.orm import transaction
+        from fastjango.orm.exceptions import IntegrityError
+
+        try:
+            return await self.aget(**kwargs), False
+        except self.model.DoesNotExist:
+            params = self._create_params(kwargs, defaults)
+            try:
+                async with transaction.atomic(using=self.db):
+                    return await self.acreate(**params), True
+            except IntegrityError:
+                try:
+                    return await self.aget(**kwargs), False
+                except self.model.DoesNotExist:
+                    pass
+                raise
+
+    def update_or_create(
+        self,
+        defaults: dict[str, Any] | None = None,
+        create_defaults: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[_M, bool]:
+        """Update the object matching ``kwargs`` with ``defaults``, or create it; ``(object, created)``."""
+        from fastjango.orm import transaction
+
+        with transaction.atomic(using=self.db):
+            obj, created = self.select_for_update().get_or_create(
+                create_defaults if create_defaults is not None else defaults, **kwargs
+            )
+            if created:
+                return obj, True
+            for name, value in (defaults or {}).items():
+                setattr(obj, name, value() if callable(value) else value)
+            obj.save(using=self.db)
+        return obj, False
+
+    async def aupdate_or_create(
+        self,
+        defaults: dict[str, Any] | None = None,
+        create_defaults: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[_M, bool]:
+        from fastjango.orm import transaction
+
+        async with transaction.atomic(using=self.db):
+            obj, created = await self.select_for_update().aget_or_create(
+                create_defaults if create_defaults is not None else defaults, **kwargs
+            )
+            if created:
+                return obj, True
+            for name, value in (defaults or {}).items():
+                setattr(obj, name, value() if callable(value) else value)
+            await obj.asave(using=self.db)
+        return obj, False
+
+    def _create_params(self, lookup: dict[str, Any], defaults: dict[str, Any] | None) -> dict[str, Any]:
+        params = {key: value for key, value in lookup.items() if "__" not in key}
+        for key, value in (defaults or {}).items():
+            params[key] = value() if callable(value) else value
+        invalid = [name for name in params if name != "pk" and name not in {
+            *(field.name for field in self.model._meta.get_fields(include_reverse=False)),
+            *(field.attname for field in self.model._meta.fields),
+        }]
+        if invalid:
+            raise FieldError(
+                f"Invalid field name(s) for model {self.model.__name__}: {', '.join(repr(n) for n in sorted(invalid))}."
+            )
+        return params
+
+    def update(self, **kwargs: Any) -> int:
+        """Set columns on every matching row in one UPDATE; the number of rows matched."""
+        from fastjango.orm.persistence import update_queryset
+
+        self._not_sliced("update")
+        return update_queryset(self, kwargs)
+
+    async def aupdate(self, **kwargs: Any) -> int:
+        from fastjango.orm.persistence import aupdate_queryset
+
+        self._not_sliced("update")
+        return await aupdate_queryset(self, kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the matching rows and, following ``on_delete``, what refers to them."""
+        from fastjango.orm.deletion import delete_objects
+
+        self._check_delete()
+        return delete_objects(list(self._clone()), using=self._db)
+
+    async def adelete(self) -> tuple[int, dict[str, int]]:
+        from fastjango.orm.deletion import adelete_objects
+
+        self._check_delete()
+        return await adelete_objects(await self._clone()._afetch_all(), using=self._db)
+
+    def _check_delete(self) -> None:
+        self._not_sliced("delete")
+        if self._values is not None:
+            raise TypeError("Cannot call delete() after values() or values_list().")
+        if self._distinct:
+            raise TypeError("Cannot call delete() after distinct().")
+
+    def bulk_create(
+        self,
+        objs: Iterable[_M],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Sequence[str] | None = None,
+        unique_fields: Sequence[str] | None = None,
+    ) -> list[_M]:
+        """Insert many objects in few statements; primary keys are set where the database returns them."""
+        from fastjango.orm.persistence import bulk_insert
+
+        return bulk_insert(
+            self, list(objs), batch_size, ignore_conflicts, update_conflicts, update_fields, unique_fields
+        )
+
+    async def abulk_create(
+        self,
+        objs: Iterable[_M],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Sequence[str] | None = None,
+        unique_fields: Sequence[str] | None = None,
+    ) -> list[_M]:
+        from fastjango.orm.persistence import abulk_insert
+
+        return await abulk_insert(
+            self, list(objs), batch_size, ignore_conflicts, update_conflicts, update_fields, unique_fields
+        )
+
+    def bulk_update(self, objs: Iterable[_M], fields: Sequence[str], batch_size: int | None = None) -> int:
+        """Write ``fields`` of each object in few UPDATE statements; the number of rows matched."""
+        from fastjango.orm.persistence import bulk_update
+
+        return bulk_update(self, list(objs), fields, batch_size)
+
+    async def abulk_update(self, objs: Iterable[_M], fields: Sequence[str], batch_size: int | None = None) -> int:
+        from fastjango.orm.persistence import abulk_update
+
+        return await abulk_update(self, list(objs), fields, batch_size)
+
+
+def _flip(term: Any) -> Any:
+    from fastjango.orm.query.expressions import OrderBy
+
+    if isinstance(term, str):
+        if term == "?":
+            return term
+        return term[1:] if term.startswith("-") else f"-{term}"
+    if isinstance(term, OrderBy):
+        return OrderBy(term.expression, not term.descending, term.nulls_last, term.nulls_first)
+    if isinstance(term, Expression):
+        return term.desc()  # type: ignore[attr-defined]
+    return term

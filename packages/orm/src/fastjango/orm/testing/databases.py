@@ -1,0 +1,109 @@
+"""Test databases: created next to the configured ones, filled with every model's table, dropped after.
+
+As Django does, tests never touch the configured database: for each alias a
+``test_<NAME>`` database (or ``TEST["NAME"]``) is created on the same server,
+with a suffix per test process so parallel runs do not collide. SQLite gets a
+temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import URL
+
+from fastjango.orm.db.config import effective_databases
+from fastjango.orm.db.connections import Databases, replaced_databases
+from fastjango.orm.db.urls import database_urls
+from fastjango.orm.models.base import metadata
+from fastjango.orm.models.registry import models_registry
+from fastjango.orm.settings import DatabaseSettings
+
+if TYPE_CHECKING:
+    from fastjango.core.project import Project
+
+__all__ = ["flush_tables", "setup_test_databases"]
+
+
+def _test_name(config: DatabaseSettings, url: URL) -> str:
+    explicit = config.TEST.get("NAME")
+    if explicit:
+        return str(explicit)
+    return f"test_{url.database}_{os.getpid()}"
+
+
+def _create_server_database(url: URL, name: str, vendor: str) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if vendor == "postgresql":
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            else:
+                connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+                connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    finally:
+        admin.dispose()
+
+
+def _drop_server_database(url: URL, name: str, vendor: str) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if vendor == "postgresql":
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Databases]:
+    """Create the project's test databases and tables, use them inside the block, drop them after."""
+    models_registry.check_pending()
+    configs = effective_databases(project.settings)
+    test_configs: dict[str, DatabaseSettings] = {}
+    created: list[tuple[URL, str, str]] = []
+    temporary = Path(tempfile.mkdtemp(prefix="fastjango-test-db-"))
+    try:
+        for alias, config in configs.items():
+            backend, sync_url, _ = database_urls(config, alias)
+            if backend.name == "sqlite":
+                path = config.TEST.get("NAME") or str(temporary / f"{alias}.sqlite3")
+                test_configs[alias] = config.model_copy(update={"URL": f"sqlite:///{path}"})
+                continue
+            name = _test_name(config, sync_url)
+            _create_server_database(sync_url, name, backend.name)
+            created.append((sync_url, name, backend.name))
+            test_url = sync_url.set(database=name).render_as_string(hide_password=False)
+            test_configs[alias] = config.model_copy(update={"URL": test_url})
+        databases = Databases(test_configs)
+        for alias in test_configs:
+            metadata.create_all(databases[alias].sync_engine)
+        with replaced_databases(project, databases):
+            yield databases
+        databases.close()
+    finally:
+        if not keep:
+            for url, name, vendor in created:
+                _drop_server_database(url, name, vendor)
+            for file in temporary.glob("*"):
+                file.unlink()
+            temporary.rmdir()
+
+
+def flush_tables(databases: Databases) -> None:
+    """Delete every row of every model table (children first), for tests that really commit."""
+    for alias in databases:
+        engine = databases[alias].sync_engine
+        with engine.begin() as connection:
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(delete(table))
+

@@ -1,0 +1,277 @@
+"""``atomic()`` and ``on_commit()``, as in Django, for sync and async code.
+
+.. code-block:: python
+
+    with transaction.atomic():            # sync
+        order.save()
+        transaction.on_commit(send_receipt)
+
+    async with transaction.atomic():      # async
+        await order.asave()
+
+    @transaction.atomic                   # a decorator, sync or async function
+    def place_order(...): ...
+
+Nested blocks are savepoints: an exception leaving an inner block rolls back
+that block only. ``on_commit`` callbacks run after the outermost block commits,
+in the order they were registered, and never after a rollback (including the
+rollback of the savepoint they were registered in).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from fastjango.orm.db.connections import get_databases
+from fastjango.orm.db.execution import (
+    TransactionState,
+    current_transaction,
+    ensure_sync_allowed,
+    reset_transaction,
+    set_transaction,
+)
+from fastjango.orm.exceptions import TransactionManagementError
+
+__all__ = ["Atomic", "atomic", "get_rollback", "on_commit", "set_rollback"]
+
+logger = logging.getLogger("fastjango.orm.transaction")
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class Atomic:
+    """One ``atomic()`` block; see the module docstring. Use :func:`atomic` to make one."""
+
+    def __init__(self, using: str | None = None, savepoint: bool = True, durable: bool = False) -> None:
+        self.using = using or "default"
+        self.savepoint = savepoint
+        self.durable = durable
+        self._state: TransactionState | None = None
+        self._token: Any = None
+        self._outermost = False
+
+    # ------------------------------------------------------------------ decorator
+    def __call__(self, function: _F) -> _F:
+        using, savepoint, durable = self.using, self.savepoint, self.durable
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                async with Atomic(using, savepoint, durable):
+                    return await function(*args, **kwargs)
+
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with Atomic(using, savepoint, durable):
+                return function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ sync
+    def __enter__(self) -> Atomic:
+        ensure_sync_allowed("atomic()")
+        state = current_transaction(self.using)
+        if state is None:
+            connection = get_databases()[self.using].sync_engine.connect()
+            try:
+                root = connection.begin()
+            except BaseException:
+                connection.close()
+                raise
+            state = TransactionState(self.using, connection, is_async=False, levels=[root])
+            self._token = set_transaction(self.using, state)
+            self._outermost = True
+        else:
+            self._check_nesting(state, is_async=False)
+            state.levels.append(state.connection.begin_nested() if self.savepoint else None)  # type: ignore[union-attr]
+        self._state = state
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        state = self._state
+        assert state is not None
+        level = len(state.levels) - 1
+        transaction = state.levels.pop()
+        failed = exc_type is not None or state.needs_rollback
+        if not self._outermost:
+            if transaction is None:  # savepoint=False: a failure dooms the enclosing block
+                if exc_type is not None:
+                    state.needs_rollback = True
+                return
+            if failed and state.connection.in_transaction():
+                transaction.rollback()
+                state.needs_rollback = False
+                state.callbacks = [(lvl, cb) for lvl, cb in state.callbacks if lvl < level]
+            elif not failed:
+                transaction.commit()  # RELEASE SAVEPOINT
+            return
+        callbacks = state.callbacks
+        try:
+            if failed or state.is_test:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        finally:
+            state.connection.close()  # type: ignore[unused-coroutine]
+            reset_transaction(self._token)
+        if not failed and not state.is_test:
+            _run_callbacks([callback for _, callback in callbacks])
+
+    # ------------------------------------------------------------------ async
+    async def __aenter__(self) -> Atomic:
+        state = current_transaction(self.using)
+        if state is None:
+            connection = await get_databases()[self.using].async_engine.connect()
+            try:
+                root = await connection.begin()
+            except BaseException:
+                await connection.close()
+                raise
+            state = TransactionState(self.using, connection, is_async=True, levels=[root])
+            self._token = set_transaction(self.using, state)
+            self._outermost = True
+        else:
+            self._check_nesting(state, is_async=True)
+            nested = await state.connection.begin_nested() if self.savepoint else None  # type: ignore[misc]
+            state.levels.append(nested)
+        self._state = state
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        state = self._state
+        assert state is not None
+        level = len(state.levels) - 1
+        transaction = state.levels.pop()
+        failed = exc_type is not None or state.needs_rollback
+        if not self._outermost:
+            if transaction is None:
+                if exc_type is not None:
+                    state.needs_rollback = True
+                return
+            if failed and state.connection.in_transaction():
+                await transaction.rollback()
+                state.needs_rollback = False
+                state.callbacks = [(lvl, cb) for lvl, cb in state.callbacks if lvl < level]
+            elif not failed:
+                await transaction.commit()
+            return
+        callbacks = state.callbacks
+        try:
+            if failed or state.is_test:
+                await transaction.rollback()
+            else:
+                await transaction.commit()
+        finally:
+            await state.connection.close()  # type: ignore[misc]
+            reset_transaction(self._token)
+        if not failed and not state.is_test:
+            await _arun_callbacks([callback for _, callback in callbacks])
+
+    def _check_nesting(self, state: TransactionState, is_async: bool) -> None:
+        if self.durable and not state.is_test:
+            raise RuntimeError("A durable atomic block cannot be nested inside another atomic block.")
+        if state.is_async != is_async:
+            raise TransactionManagementError(
+                f"Database {self.using!r} already has {'an async' if state.is_async else 'a synchronous'} atomic() "
+                "block open here; nest the same kind."
+            )
+        if state.needs_rollback:
+            raise TransactionManagementError(
+                "An error occurred in the current transaction; no new atomic() block can start until it ends."
+            )
+
+
+@overload
+def atomic(using: _F) -> _F: ...
+
+
+@overload
+def atomic(using: str | None = None, savepoint: bool = True, durable: bool = False) -> Atomic: ...
+
+
+def atomic(using: Any = None, savepoint: bool = True, durable: bool = False) -> Any:
+    """A transaction block: ``with atomic():``, ``async with atomic():`` or ``@atomic``."""
+    if callable(using):
+        return Atomic(None, savepoint, durable)(using)
+    return Atomic(using, savepoint, durable)
+
+
+def on_commit(callback: Callable[[], Any], using: str | None = None, robust: bool = False) -> None:
+    """Run ``callback`` after the current transaction commits (at once when there is none).
+
+    An async callback may be registered in an ``async with atomic()`` block;
+    it is awaited after the commit. With ``robust=True`` an exception it raises
+    is logged instead of propagated.
+    """
+    alias = using or "default"
+    state = current_transaction(alias)
+    call = _robust(callback) if robust else callback
+    if state is None:
+        if inspect.iscoroutinefunction(callback):
+            raise TransactionManagementError(
+                "on_commit() got an async callback outside atomic(); await it directly instead."
+            )
+        call()
+        return
+    if inspect.iscoroutinefunction(callback) and not state.is_async:
+        raise TransactionManagementError("An async on_commit() callback needs an `async with atomic()` block.")
+    state.callbacks.append((len(state.levels) - 1, call))
+
+
+def get_rollback(using: str | None = None) -> bool:
+    """Is the current block marked to roll back?"""
+    state = current_transaction(using or "default")
+    if state is None:
+        raise TransactionManagementError("get_rollback() needs an atomic() block.")
+    return state.needs_rollback
+
+
+def set_rollback(rollback: bool, using: str | None = None) -> None:
+    """Mark the current block to roll back when it ends (or undo that), without raising."""
+    state = current_transaction(using or "default")
+    if state is None:
+        raise TransactionManagementError("set_rollback() needs an atomic() block.")
+    state.needs_rollback = rollback
+
+
+def _robust(callback: Callable[[], Any]) -> Callable[[], Any]:
+    if inspect.iscoroutinefunction(callback):
+
+        async def guarded_async() -> None:
+            try:
+                await callback()
+            except Exception:
+                logger.exception("on_commit callback %r failed", callback)
+
+        return guarded_async
+
+    def guarded() -> None:
+        try:
+            callback()
+        except Exception:
+            logger.exception("on_commit callback %r failed", callback)
+
+    return guarded
+
+
+def _run_callbacks(callbacks: list[Callable[[], Any]]) -> None:
+    for callback in callbacks:
+        callback()
+
+
+async def _arun_callbacks(callbacks: list[Callable[[], Any]]) -> None:
+    for callback in callbacks:
+        result = callback()
+        if isinstance(result, Awaitable):
+            await result
