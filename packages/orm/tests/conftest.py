@@ -7,22 +7,43 @@ run under ``CI=true``. Choose backends with ``FASTJANGO_TEST_BACKENDS=sqlite,pos
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from fastjango.core.project import Project, get_project, has_project, set_default_project
 from fastjango.core.testing import require_service
 
+# The test models live beside this file (orm_test_models.py); make them importable by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 BACKENDS = {
     "sqlite": ("sqlite:///unused.sqlite3", None),
     "postgresql": ("postgresql://postgres@127.0.0.1:5432/test", ("PostgreSQL", 5432)),
     "mariadb": ("mariadb://root@127.0.0.1:3306/test", ("MariaDB", 3306)),
 }
-SELECTED = [name.strip() for name in os.environ.get("FASTJANGO_TEST_BACKENDS", ",".join(BACKENDS)).split(",") if name.strip()]
+SELECTED = [
+    name.strip() for name in os.environ.get("FASTJANGO_TEST_BACKENDS", ",".join(BACKENDS)).split(",") if name.strip()
+]
 
 
-@pytest.fixture(scope="session", params=SELECTED)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Parametrized here rather than with fixture params, which AnyIO's own parametrization of
+    # async tests would drop.
+    if "backend" in metafunc.fixturenames:
+        chosen = SELECTED
+        if metafunc.definition.get_closest_marker("servers_only"):
+            chosen = [name for name in SELECTED if BACKENDS[name][1] is not None]
+        metafunc.parametrize("backend", chosen, scope="session", indirect=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "servers_only: run only on the database servers (not SQLite)")
+
+
+@pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     service = BACKENDS[name][1]
@@ -37,7 +58,7 @@ _projects: dict[str, Project] = {}
 @pytest.fixture
 def fastjango_project(backend: str) -> Iterator[Project]:
     """One project per backend, the process's default project while its tests run."""
-    import tests.models  # noqa: F401  (the models must exist before the test databases are built)
+    import orm_test_models  # noqa: F401  (the models must exist before the test databases are built)
 
     project = _projects.get(backend)
     if project is None:

@@ -6,9 +6,9 @@ import datetime
 import decimal
 
 import pytest
+from orm_test_models import Author, Book, Publisher, Tag, make_library
 
 from fastjango.orm import F, FieldError, Q
-from tests.models import Author, Book, Publisher, Tag, make_library
 
 pytestmark = pytest.mark.usefixtures("db")
 

@@ -29,7 +29,17 @@ from fastjango.orm.exceptions import (
     TransactionManagementError,
     ValidationError,
 )
-from fastjango.orm.fields import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, IntegerChoices, TextChoices
+from fastjango.orm.fields import (
+    CASCADE,
+    DO_NOTHING,
+    PROTECT,
+    RESTRICT,
+    SET,
+    SET_DEFAULT,
+    SET_NULL,
+    IntegerChoices,
+    TextChoices,
+)
 from fastjango.orm.indexes import Index
 from fastjango.orm.manager import Manager
 from fastjango.orm.models import Model, metadata

@@ -22,7 +22,7 @@ class _TableColumns:
 
     def __init__(self, model: type[Model]) -> None:
         self._model = model
-        self._table: Any = model.__table__  # type: ignore[attr-defined]
+        self._table = model.__table__
 
     def __getattr__(self, attname: str) -> Any:
         field = self._model._meta.get_field(attname)
@@ -42,7 +42,7 @@ class CheckConstraint:
         from fastjango.orm.query.compiler import Compiler
 
         clause = Compiler(model, entity=_TableColumns(model)).compile_q(self.condition)
-        model.__table__.append_constraint(SACheckConstraint(clause, name=self.name))  # type: ignore[attr-defined]
+        model.__table__.append_constraint(SACheckConstraint(clause, name=self.name))
 
     def __repr__(self) -> str:
         return f"<CheckConstraint: {self.name}>"
@@ -63,7 +63,7 @@ class UniqueConstraint:
         from fastjango.orm.query.compiler import Compiler
 
         assert self.condition is not None
-        table: Any = model.__table__  # type: ignore[attr-defined]
+        table = model.__table__
         clause = Compiler(model, entity=_TableColumns(model)).compile_q(self.condition)
         columns = [table.c[model._meta.get_field(name).column] for name in self.fields]
         SAIndex(self.name, *columns, unique=True, postgresql_where=clause, sqlite_where=clause)

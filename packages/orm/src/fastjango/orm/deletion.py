@@ -20,7 +20,7 @@ from sqlalchemy import delete, update
 
 from fastjango.orm.db.router import db_for_write
 from fastjango.orm.exceptions import ProtectedError, RestrictedError
-from fastjango.orm.fields.related import CASCADE, DO_NOTHING, ForeignKey, ReverseRelation
+from fastjango.orm.fields.related import DO_NOTHING, ForeignKey, ReverseRelation
 
 if TYPE_CHECKING:
     from fastjango.orm.models.base import Model
@@ -80,7 +80,9 @@ class Collector:
                 target = field.target_field
                 assert target is not None
                 keys = pks if target.primary_key else [getattr(obj, target.attname) for obj in batch]
-                queryset = relation.related_model._base_manager.using(self.using).filter(**{f"{field.attname}__in": keys})
+                queryset = relation.related_model._base_manager.using(self.using).filter(
+                    **{f"{field.attname}__in": keys}
+                )
                 related = yield queryset
                 if related:
                     field.on_delete(self, field, list(related), self.using)
@@ -89,7 +91,7 @@ class Collector:
     def _check_blockers(self) -> None:
         if self.protected:
             objects = [obj for _, objs in self.protected for obj in objs]
-            field, first = self.protected[0]
+            field = self.protected[0][0]
             raise ProtectedError(
                 f"Cannot delete some instances of model {field.remote_model.__name__ if field.remote_model else '?'} "
                 f"because they are referenced through protected foreign keys: "
@@ -119,14 +121,16 @@ class Collector:
             deleted = self.data.get(field.model, {})
             keep = [pk for pk in objs if pk not in deleted]
             if keep:
-                table = field.model.__table__  # type: ignore[attr-defined]
+                table = field.model.__table__
                 pk = field.model._meta.pk
                 assert pk is not None
                 result.append(
-                    update(table).where(table.c[pk.column].in_(keep)).values({field.column: field.get_prep_value(value)})
+                    update(table)
+                    .where(table.c[pk.column].in_(keep))
+                    .values({field.column: field.get_prep_value(value)})
                 )
         for model in reversed(list(self.data)):
-            table = model.__table__  # type: ignore[attr-defined]
+            table = model.__table__
             pk = model._meta.pk
             assert pk is not None
             result.append(delete(table).where(table.c[pk.column].in_(list(self.data[model]))))
@@ -231,10 +235,7 @@ async def adelete_objects(objs: list[Model], using: str | None = None) -> tuple[
 def _check_saved(objs: list[Model]) -> None:
     for obj in objs:
         if obj.pk is None:
+            attname = obj._meta.pk.attname if obj._meta.pk else "pk"
             raise ValueError(
-                f"{type(obj).__name__} object can't be deleted because its {obj._meta.pk.attname if obj._meta.pk else 'pk'} "
-                "attribute is set to None."
+                f"{type(obj).__name__} object can't be deleted because its {attname} attribute is set to None."
             )
-
-
-_ = CASCADE

@@ -81,7 +81,7 @@ class PoolExhaustedError(OperationalError):
         Exception.__init__(self, message)
         self.statement = None
         self.params = None
-        self.orig = None  # type: ignore[assignment]
+        self.orig = None
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -95,7 +95,7 @@ class ProtectedError(IntegrityError):
         self.protected_objects = set(protected_objects)
         self.statement = None
         self.params = None
-        self.orig = None  # type: ignore[assignment]
+        self.orig = None
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -109,7 +109,7 @@ class RestrictedError(IntegrityError):
         self.restricted_objects = set(restricted_objects)
         self.statement = None
         self.params = None
-        self.orig = None  # type: ignore[assignment]
+        self.orig = None
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -148,4 +148,3 @@ class ValidationError(Exception):
         if self.error_dict is not None:
             return "; ".join(f"{field}: {' '.join(texts)}" for field, texts in self.error_dict.items())
         return " ".join(self.messages)
-

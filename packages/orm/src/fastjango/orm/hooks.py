@@ -33,7 +33,9 @@ async def acall_save_hooks(
     caller = hook_caller(f"fastjango_orm_{stage}_save")
     if caller is None:
         return
-    for result in caller(model=type(instance), instance=instance, created=created, using=using, update_fields=update_fields):
+    for result in caller(
+        model=type(instance), instance=instance, created=created, using=using, update_fields=update_fields
+    ):
         if inspect.isawaitable(result):
             await result
 

@@ -56,6 +56,15 @@ def fastjango_orm_post_delete(model: type[Any], instance: Any, using: str) -> No
 
 @hookspec
 def fastjango_orm_m2m_changed(
-    model: type[Any], instance: Any, action: str, reverse: bool, related_model: type[Any], pk_set: set[Any] | None, using: str
+    model: type[Any],
+    instance: Any,
+    action: str,
+    reverse: bool,
+    related_model: type[Any],
+    pk_set: set[Any] | None,
+    using: str,
 ) -> None:
-    """A many-to-many relation changed: ``action`` is pre_add, post_add, pre_remove, post_remove, pre_clear or post_clear."""
+    """A many-to-many relation changed.
+
+    ``action`` is pre_add, post_add, pre_remove, post_remove, pre_clear or post_clear.
+    """

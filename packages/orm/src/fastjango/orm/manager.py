@@ -59,12 +59,14 @@ class BaseManager(Generic[_M]):
 
     def __get__(self, instance: object | None, owner: type[Any]) -> Self:
         if instance is not None:
-            raise AttributeError(f"Manager isn't accessible via {owner.__name__} instances; use {owner.__name__}.{self.name}.")
+            raise AttributeError(
+                f"Manager isn't accessible via {owner.__name__} instances; use {owner.__name__}.{self.name}."
+            )
         return self
 
     def get_queryset(self) -> QuerySet[_M]:
         """The QuerySet every query of this manager starts from; override it to pre-filter."""
-        return self._queryset_class(self.model, using=self._db)  # type: ignore[return-value]
+        return self._queryset_class(self.model, using=self._db)
 
     def db_manager(self, using: str | None) -> Self:
         """This manager, reading and writing database ``using``."""
@@ -77,16 +79,13 @@ class BaseManager(Generic[_M]):
     def from_queryset(cls, queryset_class: type[QuerySet[Any]], class_name: str | None = None) -> type[Self]:
         """A manager class that has ``queryset_class``'s public methods."""
         methods: dict[str, Any] = {"_queryset_class": queryset_class}
-        for name, method in inspect.getmembers(queryset_class, predicate=inspect.isfunction):
-            if name.startswith("_") or hasattr(cls, name) and name not in vars(QuerySet):
+        for name, _method in inspect.getmembers(queryset_class, predicate=inspect.isfunction):
+            if name.startswith("_") or (hasattr(cls, name) and name not in vars(QuerySet)):
                 continue
             if name in vars(QuerySet):
                 continue  # already proxied by Manager
             methods[name] = _proxy(name)
         return type(class_name or f"{cls.__name__}From{queryset_class.__name__}", (cls,), methods)
-
-    def __class_getitem__(cls, item: Any) -> Any:
-        return super().__class_getitem__(item)  # type: ignore[misc]
 
     def __repr__(self) -> str:
         model = getattr(self, "model", None)
@@ -132,7 +131,9 @@ class Manager(BaseManager[_M]):
     def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> QuerySet[Any]:
         return self.get_queryset().values_list(*fields, flat=flat, named=named)
 
-    def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()) -> QuerySet[_M]:
+    def select_for_update(
+        self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()
+    ) -> QuerySet[_M]:
         return self.get_queryset().select_for_update(nowait=nowait, skip_locked=skip_locked, of=of)
 
     def reverse(self) -> QuerySet[_M]:

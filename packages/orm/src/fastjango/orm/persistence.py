@@ -26,8 +26,16 @@ if TYPE_CHECKING:
     from fastjango.orm.models.base import Model
     from fastjango.orm.query.queryset import QuerySet
 
-__all__ = ["abulk_insert", "abulk_update", "asave_instance", "aupdate_queryset", "bulk_insert", "bulk_update",
-           "save_instance", "update_queryset"]
+__all__ = [
+    "abulk_insert",
+    "abulk_update",
+    "asave_instance",
+    "aupdate_queryset",
+    "bulk_insert",
+    "bulk_update",
+    "save_instance",
+    "update_queryset",
+]
 
 #: A plan yields a statement, or ``(statement, rows)`` for an executemany, and receives its result.
 Plan = Generator[Executable | tuple[Executable, list[dict[str, Any]]], Any, Any]
@@ -77,7 +85,7 @@ def _sync_related_ids(instance: Model) -> None:
 
 def _save_plan(instance: Model, force_insert: bool, force_update: bool, update_fields: list[str] | None) -> Plan:
     meta = instance._meta
-    table = type(instance).__table__  # type: ignore[attr-defined]
+    table = type(instance).__table__
     pk = meta.pk
     assert pk is not None
     adding = instance._adding and not force_update
@@ -90,7 +98,8 @@ def _save_plan(instance: Model, force_insert: bool, force_update: bool, update_f
         fields = [
             field
             for field in meta.concrete_fields
-            if not field.primary_key and (update_fields is None or field.name in update_fields or field.attname in update_fields)
+            if not field.primary_key
+            and (update_fields is None or field.name in update_fields or field.attname in update_fields)
         ]
         values = {field.column: field.get_prep_value(field.pre_save(instance, False)) for field in fields}
         if instance.pk is None:
@@ -188,7 +197,7 @@ def _update_plan(queryset: QuerySet[Any], values: dict[str, Any]) -> Plan:
         raise ValueError("update() needs at least one field=value.")
     model = queryset.model
     meta = model._meta
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     compiler = queryset._compiler
     assignments: dict[str, Any] = {}
     for name, value in values.items():
@@ -252,7 +261,7 @@ def _bulk_insert_plan(
     unique_fields: Sequence[str] | None,
 ) -> Plan:
     meta = model._meta
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     pk = meta.pk
     assert pk is not None
     if ignore_conflicts and update_conflicts:
@@ -271,7 +280,9 @@ def _bulk_insert_plan(
     for group, include_pk in ((with_pk, True), (without_pk, False)):
         fields = [field for field in meta.concrete_fields if include_pk or not field.primary_key]
         for batch in _batches(group, batch_size):
-            rows = [{field.column: field.get_prep_value(field.pre_save(obj, True)) for field in fields} for obj in batch]
+            rows = [
+                {field.column: field.get_prep_value(field.pre_save(obj, True)) for field in fields} for obj in batch
+            ]
             statement: Any = _conflict_insert(
                 table, vendor, ignore_conflicts, update_conflicts, update_fields, unique_fields, meta
             )
@@ -314,10 +325,10 @@ def _conflict_insert(
     if vendor in ("mysql", "mariadb"):
         from sqlalchemy.dialects.mysql import insert as mysql_insert
 
-        statement = mysql_insert(table)
+        mysql_statement = mysql_insert(table)
         if ignore_conflicts:
-            return statement.prefix_with("IGNORE")
-        return statement.on_duplicate_key_update({column: statement.inserted[column] for column in columns})
+            return mysql_statement.prefix_with("IGNORE")
+        return mysql_statement.on_duplicate_key_update({column: mysql_statement.inserted[column] for column in columns})
     raise ImproperlyConfigured(f"Conflict handling is not supported on {vendor}.")
 
 
@@ -361,7 +372,7 @@ async def abulk_insert(
 
 def _bulk_update_plan(model: type[Model], objs: list[Model], names: Sequence[str], batch_size: int | None) -> Plan:
     meta = model._meta
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     pk = meta.pk
     assert pk is not None
     if not names:

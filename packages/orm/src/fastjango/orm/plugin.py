@@ -61,4 +61,3 @@ async def fastjango_shutdown(project: Project, app: FastAPI) -> None:
     from fastjango.orm.db.connections import databases_for
 
     await databases_for(project).aclose()
-

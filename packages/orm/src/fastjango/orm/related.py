@@ -22,6 +22,7 @@ from fastjango.orm.manager import Manager
 from fastjango.orm.query.queryset import QuerySet
 
 if TYPE_CHECKING:
+    from fastjango.orm.fields.base import Field
     from fastjango.orm.models.base import Model
 
 __all__ = [
@@ -80,7 +81,8 @@ class ForwardRelationDescriptor:
         except SynchronousOnlyOperation:
             raise _not_loaded(instance, field.name) from None
         target = field.target_field
-        assert field.remote_model is not None and target is not None
+        assert field.remote_model is not None
+        assert target is not None
         related = field.remote_model._base_manager.get(**{target.attname: key})
         attributes.set_committed_value(instance, field.name, related)
         return related
@@ -108,7 +110,8 @@ class ForwardRelationDescriptor:
         if key is None:
             return None
         target = field.target_field
-        assert field.remote_model is not None and target is not None
+        assert field.remote_model is not None
+        assert target is not None
         related = await field.remote_model._base_manager.aget(**{target.attname: key})
         attributes.set_committed_value(instance, field.name, related)
         return related
@@ -285,9 +288,7 @@ class ReverseOneToOneDescriptor:
         cached = instance.__dict__.get(f"_fj_cache_{name}", _MISSING)
         if cached is not _MISSING:
             if cached is None:
-                raise self.relation.related_model.DoesNotExist(
-                    f"{type(instance).__name__} has no {name}."
-                )
+                raise self.relation.related_model.DoesNotExist(f"{type(instance).__name__} has no {name}.")
             return cached
         try:
             ensure_sync_allowed(f"Reading {type(instance).__name__}.{name}")
@@ -297,7 +298,9 @@ class ReverseOneToOneDescriptor:
         target = field.target_field
         assert target is not None
         try:
-            related = self.relation.related_model._base_manager.get(**{field.attname: getattr(instance, target.attname)})
+            related = self.relation.related_model._base_manager.get(
+                **{field.attname: getattr(instance, target.attname)}
+            )
         except self.relation.related_model.DoesNotExist:
             raise self.relation.related_model.DoesNotExist(f"{type(instance).__name__} has no {name}.") from None
         instance.__dict__[f"_fj_cache_{name}"] = related
@@ -311,12 +314,16 @@ class ManyRelatedManager(Manager[Any]):
         super().__init__()
         self.instance = instance
         self.field = field
-        self.reverse = reverse
+        # Not ``self.reverse``: that would hide the manager's reverse() (the QuerySet method).
+        self._reverse = reverse
         far_model = field.model if reverse else field.remote_model
         assert far_model is not None
         self.bind(far_model, field.name)
-        assert field.source_fk is not None and field.target_fk is not None
-        self.near_fk, self.far_fk = (field.target_fk, field.source_fk) if reverse else (field.source_fk, field.target_fk)
+        assert field.source_fk is not None
+        assert field.target_fk is not None
+        self.near_fk, self.far_fk = (
+            (field.target_fk, field.source_fk) if reverse else (field.source_fk, field.target_fk)
+        )
         #: The name that filters the far model by this instance (``tags`` side: the reverse query name).
         self.query_name = field.name if reverse else field.related_query_name()
 
@@ -331,17 +338,26 @@ class ManyRelatedManager(Manager[Any]):
         return getattr(self.instance, target.attname)
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = self.model._default_manager.get_queryset().filter(**{self.query_name: self._key()})
-        cached = _prefetched(self.instance, self.field.name if not self.reverse else (self.field.remote.accessor_name or ""))
+        queryset: QuerySet[Any] = self.model._default_manager.get_queryset().filter(**{self.query_name: self._key()})
+        if self._reverse:
+            remote = self.field.remote
+            assert remote is not None
+            name = remote.accessor_name or ""
+        else:
+            name = self.field.name
+        cached = _prefetched(self.instance, name)
         if cached is not None:
             queryset._result_cache = list(cached)
         return queryset
 
-    @property
-    def _through(self) -> Any:
+    def _through_model(self) -> type[Model]:
         through = self.field.through_model
         assert through is not None
-        return through._base_manager
+        return through
+
+    @property
+    def _through(self) -> Any:
+        return self._through_model()._base_manager
 
     def _far_keys(self, objs: Iterable[Any]) -> list[Any]:
         target = self.far_fk.target_field
@@ -364,8 +380,9 @@ class ManyRelatedManager(Manager[Any]):
                 self.far_fk.attname, flat=True
             )
         )
+        through = self._through_model()
         rows = [
-            self.field.through_model(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})})  # type: ignore[misc]
+            through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})})
             for far in dict.fromkeys(keys)
             if far not in existing
         ]
@@ -379,15 +396,18 @@ class ManyRelatedManager(Manager[Any]):
             .values_list(self.far_fk.attname, flat=True)
             .alist()
         )
+        through = self._through_model()
         rows = [
-            self.field.through_model(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})})  # type: ignore[misc]
+            through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})})
             for far in dict.fromkeys(keys)
             if far not in existing
         ]
         await self._through.abulk_create(rows)
 
     def remove(self, *objs: Any) -> None:
-        self._through.filter(**{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": self._far_keys(objs)}).delete()
+        self._through.filter(
+            **{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": self._far_keys(objs)}
+        ).delete()
 
     async def aremove(self, *objs: Any) -> None:
         await self._through.filter(
@@ -407,11 +427,13 @@ class ManyRelatedManager(Manager[Any]):
             self.add(*objs_, through_defaults=through_defaults)
             return
         wanted = set(self._far_keys(objs_))
-        current = set(self._through.filter(**{self.near_fk.attname: self._key()}).values_list(self.far_fk.attname, flat=True))
+        current = set(
+            self._through.filter(**{self.near_fk.attname: self._key()}).values_list(self.far_fk.attname, flat=True)
+        )
         stale = current - wanted
         if stale:
             self._through.filter(**{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": stale}).delete()
-        self.add(*[key for key in wanted - current], through_defaults=through_defaults)
+        self.add(*(wanted - current), through_defaults=through_defaults)
 
     async def aset(
         self, objs: Iterable[Any], *, clear: bool = False, through_defaults: dict[str, Any] | None = None
@@ -423,12 +445,16 @@ class ManyRelatedManager(Manager[Any]):
             return
         wanted = set(self._far_keys(objs_))
         current = set(
-            await self._through.filter(**{self.near_fk.attname: self._key()}).values_list(self.far_fk.attname, flat=True).alist()
+            await self._through.filter(**{self.near_fk.attname: self._key()})
+            .values_list(self.far_fk.attname, flat=True)
+            .alist()
         )
         stale = current - wanted
         if stale:
-            await self._through.filter(**{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": stale}).adelete()
-        await self.aadd(*[key for key in wanted - current], through_defaults=through_defaults)
+            await self._through.filter(
+                **{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": stale}
+            ).adelete()
+        await self.aadd(*(wanted - current), through_defaults=through_defaults)
 
     def create(self, *, through_defaults: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         obj = self.model._default_manager.create(**kwargs)
@@ -458,7 +484,10 @@ class ManyToManyDescriptor:
 async def aload_relation(instance: Model, name: str) -> Any:
     """``instance.arelated(name)``: a forward relation's object, or a list of related objects."""
     meta = instance._meta
-    field = meta.get_field(name) if name in {f.name for f in meta.get_fields()} else None
+    # get_field() also returns reverse relations (they are registered by name too).
+    field: Field[Any] | ReverseRelation | ManyToManyReverse | None = (
+        meta.get_field(name) if name in {f.name for f in meta.get_fields()} else None
+    )
     if field is None:
         for relation in meta.related_objects:
             if relation.accessor_name == name:
@@ -467,12 +496,14 @@ async def aload_relation(instance: Model, name: str) -> Any:
     if field is None:
         raise AttributeError(f"{type(instance).__name__} has no relation named {name!r}.")
     if isinstance(field, ForeignKey):
-        descriptor = type(instance).__dict__.get(field.name) or getattr(type(instance), "__dict__", {}).get(field.name)
         for klass in type(instance).__mro__:
-            if field.name in klass.__dict__ and isinstance(klass.__dict__[field.name], ForwardRelationDescriptor):
-                descriptor = klass.__dict__[field.name]
-                break
-        return await descriptor.aget(instance)
+            descriptor = klass.__dict__.get(field.name)
+            if isinstance(descriptor, ForwardRelationDescriptor):
+                return await descriptor.aget(instance)
+        raise AttributeError(
+            f"{type(instance).__name__}.{field.name} cannot be loaded: the relation is not set up "
+            f"(is its target model {field.to!r} defined?)."
+        )
     if isinstance(field, ReverseRelation) and field.one_to_one:
         fk = field.field
         target = fk.target_field
@@ -483,6 +514,8 @@ async def aload_relation(instance: Model, name: str) -> Any:
     if isinstance(field, ReverseRelation | ManyToManyField | ManyToManyReverse):
         accessor = field.accessor_name if isinstance(field, ReverseRelation | ManyToManyReverse) else field.name
         if accessor is None:
-            raise AttributeError(f"The relation {name!r} of {type(instance).__name__} has no accessor (related_name='+').")
+            raise AttributeError(
+                f"The relation {name!r} of {type(instance).__name__} has no accessor (related_name='+')."
+            )
         return await getattr(instance, accessor).all().alist()
     raise AttributeError(f"{name!r} is not a relation of {type(instance).__name__}.")

@@ -16,11 +16,15 @@ class PoolSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    SIZE: int = Field(5, ge=1, description="Connections kept open.")
-    MAX_OVERFLOW: int = Field(10, ge=0, description="Extra connections opened under load, closed when returned.")
-    TIMEOUT: float = Field(10.0, gt=0, description="Seconds to wait for a free connection before failing.")
-    RECYCLE: int = Field(1800, ge=-1, description="Seconds after which a connection is replaced; -1 never.")
-    PRE_PING: bool = Field(True, description="Test a connection before use, so a restarted server costs no error.")
+    SIZE: int = Field(default=5, ge=1, description="Connections kept open.")
+    MAX_OVERFLOW: int = Field(
+        default=10, ge=0, description="Extra connections opened under load, closed when returned."
+    )
+    TIMEOUT: float = Field(default=10.0, gt=0, description="Seconds to wait for a free connection before failing.")
+    RECYCLE: int = Field(default=1800, ge=-1, description="Seconds after which a connection is replaced; -1 never.")
+    PRE_PING: bool = Field(
+        default=True, description="Test a connection before use, so a restarted server costs no error."
+    )
 
 
 class DatabaseSettings(BaseModel):
@@ -29,17 +33,19 @@ class DatabaseSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ENGINE: str = Field(
-        "sqlite",
+        default="sqlite",
         description="sqlite, postgresql, mysql or mariadb (Django's backend paths are accepted too).",
     )
-    NAME: str = Field("", description="Database name; for SQLite the file path (relative to the working directory).")
+    NAME: str = Field(
+        default="", description="Database name; for SQLite the file path (relative to the working directory)."
+    )
     USER: str = ""
     PASSWORD: str = ""
     HOST: str = ""
     PORT: int | str | None = None
-    URL: str | None = Field(None, description="A SQLAlchemy or 12-factor URL; replaces ENGINE, NAME, USER, ...")
+    URL: str | None = Field(default=None, description="A SQLAlchemy or 12-factor URL; replaces ENGINE, NAME, USER, ...")
     OPTIONS: dict[str, Any] = Field(default_factory=dict, description="Extra driver connect arguments.")
-    ATOMIC_REQUESTS: bool = Field(False, description="Run each request's view in one transaction.")
+    ATOMIC_REQUESTS: bool = Field(default=False, description="Run each request's view in one transaction.")
     POOL: PoolSettings = Field(default_factory=PoolSettings)
     TEST: dict[str, Any] = Field(default_factory=dict, description='Test database options, e.g. {"NAME": "..."}.')
 

@@ -20,7 +20,8 @@ def _queryset(source: Any) -> QuerySet[Any]:
     if isinstance(source, Manager):
         return source.all()
     if isinstance(source, type) and hasattr(source, "_default_manager"):
-        return source._default_manager.all()  # type: ignore[no-any-return]
+        manager: Manager[Any] = source._default_manager
+        return manager.all()
     raise TypeError(f"get_object_or_404() takes a model, a manager or a QuerySet, not {source!r}.")
 
 
@@ -31,7 +32,8 @@ def _not_found(queryset: QuerySet[Any]) -> HTTPException:
 def get_object_or_404(source: type[_M] | Manager[Any] | QuerySet[Any], *args: Any, **kwargs: Any) -> _M:
     queryset = _queryset(source)
     try:
-        return queryset.get(*args, **kwargs)  # type: ignore[no-any-return]
+        obj: _M = queryset.get(*args, **kwargs)
+        return obj
     except queryset.model.DoesNotExist:
         raise _not_found(queryset) from None
 
@@ -39,6 +41,7 @@ def get_object_or_404(source: type[_M] | Manager[Any] | QuerySet[Any], *args: An
 async def aget_object_or_404(source: type[_M] | Manager[Any] | QuerySet[Any], *args: Any, **kwargs: Any) -> _M:
     queryset = _queryset(source)
     try:
-        return await queryset.aget(*args, **kwargs)  # type: ignore[no-any-return]
+        obj: _M = await queryset.aget(*args, **kwargs)
+        return obj
     except queryset.model.DoesNotExist:
         raise _not_found(queryset) from None

@@ -25,7 +25,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from fastjango.orm.db.connections import get_databases
 from fastjango.orm.db.execution import (
@@ -65,14 +65,14 @@ class Atomic:
                 async with Atomic(using, savepoint, durable):
                     return await function(*args, **kwargs)
 
-            return async_wrapper  # type: ignore[return-value]
+            return cast(_F, async_wrapper)
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with Atomic(using, savepoint, durable):
                 return function(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return cast(_F, wrapper)
 
     # ------------------------------------------------------------------ sync
     def __enter__(self) -> Atomic:
@@ -90,7 +90,8 @@ class Atomic:
             self._outermost = True
         else:
             self._check_nesting(state, is_async=False)
-            state.levels.append(state.connection.begin_nested() if self.savepoint else None)  # type: ignore[union-attr]
+            connection = state.sync_connection()
+            state.levels.append(connection.begin_nested() if self.savepoint else None)
         self._state = state
         return self
 
@@ -106,6 +107,8 @@ class Atomic:
             if transaction is None:  # savepoint=False: a failure dooms the enclosing block
                 if exc_type is not None:
                     state.needs_rollback = True
+                else:
+                    _merge_callbacks(state, level)
                 return
             if failed and state.connection.in_transaction():
                 transaction.rollback()
@@ -113,6 +116,7 @@ class Atomic:
                 state.callbacks = [(lvl, cb) for lvl, cb in state.callbacks if lvl < level]
             elif not failed:
                 transaction.commit()  # RELEASE SAVEPOINT
+                _merge_callbacks(state, level)
             return
         callbacks = state.callbacks
         try:
@@ -121,7 +125,7 @@ class Atomic:
             else:
                 transaction.commit()
         finally:
-            state.connection.close()  # type: ignore[unused-coroutine]
+            state.sync_connection().close()
             reset_transaction(self._token)
         if not failed and not state.is_test:
             _run_callbacks([callback for _, callback in callbacks])
@@ -141,7 +145,8 @@ class Atomic:
             self._outermost = True
         else:
             self._check_nesting(state, is_async=True)
-            nested = await state.connection.begin_nested() if self.savepoint else None  # type: ignore[misc]
+            connection = state.async_connection()
+            nested = await connection.begin_nested() if self.savepoint else None
             state.levels.append(nested)
         self._state = state
         return self
@@ -158,6 +163,8 @@ class Atomic:
             if transaction is None:
                 if exc_type is not None:
                     state.needs_rollback = True
+                else:
+                    _merge_callbacks(state, level)
                 return
             if failed and state.connection.in_transaction():
                 await transaction.rollback()
@@ -165,6 +172,7 @@ class Atomic:
                 state.callbacks = [(lvl, cb) for lvl, cb in state.callbacks if lvl < level]
             elif not failed:
                 await transaction.commit()
+                _merge_callbacks(state, level)
             return
         callbacks = state.callbacks
         try:
@@ -173,7 +181,7 @@ class Atomic:
             else:
                 await transaction.commit()
         finally:
-            await state.connection.close()  # type: ignore[misc]
+            await state.async_connection().close()
             reset_transaction(self._token)
         if not failed and not state.is_test:
             await _arun_callbacks([callback for _, callback in callbacks])
@@ -243,6 +251,12 @@ def set_rollback(rollback: bool, using: str | None = None) -> None:
     if state is None:
         raise TransactionManagementError("set_rollback() needs an atomic() block.")
     state.needs_rollback = rollback
+
+
+def _merge_callbacks(state: TransactionState, level: int) -> None:
+    """A released savepoint's callbacks now belong to the enclosing block (a later rollback of a
+    sibling block must not drop them)."""
+    state.callbacks = [(min(lvl, level - 1), callback) for lvl, callback in state.callbacks]
 
 
 def _robust(callback: Callable[[], Any]) -> Callable[[], Any]:

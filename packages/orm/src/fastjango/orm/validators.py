@@ -38,14 +38,13 @@ class RegexValidator:
         if matched == self.inverse_match:
             raise ValidationError(self.message, code=self.code)
 
+    # __eq__ without __hash__: Python sets __hash__ to None, so instances are unhashable.
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, RegexValidator)
             and self.regex.pattern == other.regex.pattern
             and (self.message, self.code, self.inverse_match) == (other.message, other.code, other.inverse_match)
         )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class _LimitValidator:
@@ -71,10 +70,9 @@ class _LimitValidator:
                 self.message.format(comparison=self.comparison, limit=self.limit, shown=measured), code=self.code
             )
 
+    # __eq__ without __hash__: Python sets __hash__ to None, so instances are unhashable.
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.limit == self.limit  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]
+        return type(other) is type(self) and other.limit == self.limit
 
 
 class MaxValueValidator(_LimitValidator):
@@ -123,7 +121,7 @@ class DecimalValidator:
         self.decimal_places = decimal_places
 
     def __call__(self, value: Decimal) -> None:
-        sign, digit_tuple, exponent = value.as_tuple()
+        _sign, digit_tuple, exponent = value.as_tuple()
         if not isinstance(exponent, int):
             raise ValidationError("Enter a number.", code="invalid")
         digits = len(digit_tuple)
@@ -135,7 +133,9 @@ class DecimalValidator:
             digits = max(digits, decimals)
         whole = digits - decimals
         if self.max_digits is not None and digits > self.max_digits:
-            raise ValidationError(f"Ensure that there are no more than {self.max_digits} digits in total.", "max_digits")
+            raise ValidationError(
+                f"Ensure that there are no more than {self.max_digits} digits in total.", "max_digits"
+            )
         if self.decimal_places is not None and decimals > self.decimal_places:
             raise ValidationError(
                 f"Ensure that there are no more than {self.decimal_places} decimal places.", "max_decimal_places"
@@ -168,10 +168,9 @@ class EmailValidator:
         if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value):
             raise ValidationError(self.message, code=self.code)
 
+    # __eq__ without __hash__: Python sets __hash__ to None, so instances are unhashable.
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EmailValidator)
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class URLValidator:
@@ -195,10 +194,9 @@ class URLValidator:
         if parts.scheme.lower() not in self.schemes or not parts.hostname:
             raise ValidationError(self.message, code=self.code)
 
+    # __eq__ without __hash__: Python sets __hash__ to None, so instances are unhashable.
     def __eq__(self, other: object) -> bool:
         return isinstance(other, URLValidator) and other.schemes == self.schemes
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 validate_email = EmailValidator()

@@ -57,14 +57,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run ``async def`` tests on AnyIO unless another async plugin already handles them."""
-    if config.pluginmanager.hasplugin("asyncio"):
+def pytest_pycollect_makeitem(collector: pytest.Module | pytest.Class, name: str, obj: object) -> None:
+    """Run ``async def`` tests on AnyIO unless another async plugin already handles them.
+
+    The marks go on the function before its items are made, so AnyIO's
+    ``anyio_backend`` fixture joins the test's other parameters instead of
+    AnyIO rebuilding the items later (which would drop those parameters).
+    """
+    if collector.config.pluginmanager.hasplugin("asyncio"):
         return
-    for item in items:
-        function = getattr(item, "obj", None)
-        if inspect.iscoroutinefunction(function) and item.get_closest_marker("anyio") is None:
-            item.add_marker(pytest.mark.anyio)
+    if not collector.istestfunction(obj, name) or not inspect.iscoroutinefunction(obj):
+        return
+    marks = getattr(obj, "pytestmark", [])
+    if not any(mark.name == "anyio" for mark in marks):
+        pytest.mark.anyio(obj)
+    pytest.mark.usefixtures("anyio_backend")(obj)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from fastjango.orm.db.urls import Backend, database_urls
@@ -58,8 +59,7 @@ class Database:
             "pool_pre_ping": pool.PRE_PING,
             "pool_recycle": pool.RECYCLE,
         }
-        if self.vendor != "sqlite":
-            options.update(pool_size=pool.SIZE, max_overflow=pool.MAX_OVERFLOW, pool_timeout=pool.TIMEOUT)
+        options.update(pool_size=pool.SIZE, max_overflow=pool.MAX_OVERFLOW, pool_timeout=pool.TIMEOUT)
         return options
 
     def _connect_args(self, is_async: bool) -> dict[str, Any]:
@@ -76,6 +76,18 @@ class Database:
             for listener in query_listeners:
                 listener(alias, statement)
 
+        if self.vendor in ("mysql", "mariadb"):
+
+            @event.listens_for(engine, "handle_error")
+            def _integrity_errors(context: Any) -> Any:
+                # MariaDB/MySQL report a failed CHECK (4025, 3819) or a NULL in a NOT NULL column (1048)
+                # as OperationalError; they are integrity errors, as on the other databases (and in Django).
+                original = context.original_exception
+                code = original.args[0] if getattr(original, "args", None) else None
+                if isinstance(context.sqlalchemy_exception, sa_exc.OperationalError) and code in (1048, 3819, 4025):
+                    return sa_exc.IntegrityError(context.statement, context.parameters, original)
+                return None
+
         if self.vendor == "sqlite":
 
             @event.listens_for(engine, "connect")
@@ -84,9 +96,19 @@ class Database:
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys = ON")
                 cursor.close()
+                # The sqlite3 module opens transactions itself, late and not before a SAVEPOINT, so
+                # releasing the first savepoint would commit. Take over: no implicit BEGIN from the
+                # driver, an explicit one from SQLAlchemy (SQLAlchemy's documented recipe).
+                dbapi_connection.isolation_level = None
+
+            @event.listens_for(engine, "begin")
+            def _sqlite_begin(connection: Any) -> None:
+                connection.exec_driver_sql("BEGIN")
 
     def _import_error(self, error: ImportError, url: URL) -> ImproperlyConfigured:
-        hint = f'pip install "fastjango-orm[{self.backend.extra}]"' if self.backend.extra else "pip install fastjango-orm"
+        hint = (
+            f'pip install "fastjango-orm[{self.backend.extra}]"' if self.backend.extra else "pip install fastjango-orm"
+        )
         return ImproperlyConfigured(
             f"DATABASES[{self.alias!r}] needs the {url.get_driver_name()} driver, which is not installed "
             f"({error}). Install it with: {hint}"

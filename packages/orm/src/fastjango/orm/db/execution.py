@@ -55,6 +55,16 @@ class TransactionState:
     #: Set by the test kit: the outermost block is the test's and is never committed.
     is_test: bool = False
 
+    def sync_connection(self) -> Connection:
+        """``connection``, for a synchronous block."""
+        assert isinstance(self.connection, Connection)
+        return self.connection
+
+    def async_connection(self) -> AsyncConnection:
+        """``connection``, for an async block."""
+        assert isinstance(self.connection, AsyncConnection)
+        return self.connection
+
 
 _transactions: ContextVar[dict[str, TransactionState] | None] = ContextVar("fastjango_orm_transactions", default=None)
 
@@ -128,7 +138,7 @@ def read_session(alias: str | None) -> Iterator[Session]:
     state = current_transaction(name)
     if state is not None:
         _usable(state, is_async=False)
-        session = Session(bind=state.connection, expire_on_commit=False, autoflush=False)  # type: ignore[arg-type]
+        session = Session(bind=state.sync_connection(), expire_on_commit=False, autoflush=False)
         try:
             yield session
         except sa_exc.DBAPIError:
@@ -153,7 +163,7 @@ async def aread_session(alias: str | None) -> AsyncIterator[AsyncSession]:
     state = current_transaction(name)
     if state is not None:
         _usable(state, is_async=True)
-        session = AsyncSession(bind=state.connection, expire_on_commit=False, autoflush=False)  # type: ignore[arg-type]
+        session = AsyncSession(bind=state.async_connection(), expire_on_commit=False, autoflush=False)
         try:
             yield session
         except sa_exc.DBAPIError:
@@ -179,7 +189,7 @@ def write_connection(alias: str | None) -> Iterator[Connection]:
     if state is not None:
         _usable(state, is_async=False)
         try:
-            yield state.connection  # type: ignore[misc]
+            yield state.sync_connection()
         except sa_exc.DBAPIError:
             state.needs_rollback = True
             raise
@@ -199,7 +209,7 @@ async def awrite_connection(alias: str | None) -> AsyncIterator[AsyncConnection]
     if state is not None:
         _usable(state, is_async=True)
         try:
-            yield state.connection  # type: ignore[misc]
+            yield state.async_connection()
         except sa_exc.DBAPIError:
             state.needs_rollback = True
             raise

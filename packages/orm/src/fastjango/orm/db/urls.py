@@ -49,7 +49,13 @@ ENGINE_ALIASES = {
     "mariadb": "mariadb",
 }
 
-_SCHEMES = {"postgres": "postgresql", "postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mariadb"}
+_SCHEMES = {
+    "postgres": "postgresql",
+    "postgresql": "postgresql",
+    "sqlite": "sqlite",
+    "mysql": "mysql",
+    "mariadb": "mariadb",
+}
 
 
 def _url_from_parts(config: DatabaseSettings) -> URL:

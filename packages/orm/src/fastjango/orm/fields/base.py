@@ -45,7 +45,8 @@ class _NotProvided:
 NOT_PROVIDED: Any = _NotProvided()
 
 Validator = Callable[[Any], None]
-Choices = Iterable[tuple[Any, str]] | type[enum.Enum] | None
+#: ``(value, label)`` pairs (or named groups, ``(group_label, [(value, label), ...])``), or an Enum class.
+Choices = Iterable[tuple[Any, str] | tuple[str, Iterable[tuple[Any, str]]]] | type[enum.Enum] | None
 
 
 class FieldOptions(TypedDict, total=False):
@@ -241,9 +242,12 @@ class Field(Generic[_T]):
         """Check choices, null and blank; raise ValidationError with this field's messages."""
         if not self.editable:
             return
-        if self.choices is not None and value not in self.empty_values:
-            if value not in {choice for choice, _ in self.choices}:
-                raise ValidationError(self.error_messages["invalid_choice"].format(value=value), "invalid_choice")
+        if (
+            self.choices is not None
+            and value not in self.empty_values
+            and value not in {choice for choice, _ in self.choices}
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"].format(value=value), "invalid_choice")
         if value is None and not self.null:
             raise ValidationError(self.error_messages["null"], "null")
         if not self.blank and value in self.empty_values:

@@ -15,7 +15,7 @@ database returns, and ``Status.choices`` is the ``[(value, label), ...]`` list.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["Choices", "IntegerChoices", "TextChoices"]
 
@@ -42,13 +42,15 @@ class ChoicesType(enum.EnumType):
             # Bypass _EnumDict's reuse check: the key is already a member name.
             dict.__setitem__(classdict, key, value)
         cls = super().__new__(metacls, classname, bases, classdict, **kwds)
-        for member, label in zip(cls.__members__.values(), labels, strict=False):
+        choices_class = cast("type[Choices]", cls)  # an instance of this metaclass is a Choices subclass
+        for member, label in zip(choices_class.__members__.values(), labels, strict=False):
             member._label_ = label
-        return enum.unique(cls)  # type: ignore[return-value]
+        enum.unique(choices_class)  # raises ValueError for duplicate values
+        return cls
 
     @property
     def choices(cls) -> list[tuple[Any, str]]:
-        return [(member.value, member.label) for member in cls]  # type: ignore[attr-defined]
+        return [(member.value, member.label) for member in cast("type[Choices]", cls)]
 
     @property
     def labels(cls) -> list[str]:

@@ -11,7 +11,7 @@ The target model gets a reverse accessor (``author.posts``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, cast, overload
 
 from sqlalchemy import ForeignKey as SAForeignKey
 from sqlalchemy.orm import MappedColumn, mapped_column, relationship
@@ -34,11 +34,12 @@ __all__ = [
     "SET_NULL",
     "ForeignKey",
     "ManyToManyField",
-    "OneToOneField",
     "OnDelete",
+    "OneToOneField",
 ]
 
 _M = TypeVar("_M")
+_R = TypeVar("_R")
 
 #: ``on_delete(collector, field, sub_objects, using)``: what deleting a referenced row does to the referring rows.
 OnDelete = Callable[["Collector", "ForeignKey[Any]", list[Any], str], None]
@@ -90,51 +91,47 @@ class ForeignKey(Field[_M], Generic[_M]):
     one_to_one = False
     empty_strings_allowed = False
 
-    if TYPE_CHECKING:
+    @overload
+    def __init__(
+        self: ForeignKey[_R],
+        to: type[_R],
+        on_delete: OnDelete,
+        *,
+        null: Literal[False] = False,
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        to_field: str | None = None,
+        db_constraint: bool = True,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            to: type[_M],
-            on_delete: OnDelete,
-            *,
-            null: Literal[False] = False,
-            related_name: str | None = None,
-            related_query_name: str | None = None,
-            to_field: str | None = None,
-            db_constraint: bool = True,
-            **options: Unpack[FieldOptions],
-        ) -> ForeignKey[_M]: ...
+    @overload
+    def __init__(
+        self: ForeignKey[_R | None],
+        to: type[_R],
+        on_delete: OnDelete,
+        *,
+        null: Literal[True],
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        to_field: str | None = None,
+        db_constraint: bool = True,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            to: type[_M],
-            on_delete: OnDelete,
-            *,
-            null: Literal[True],
-            related_name: str | None = None,
-            related_query_name: str | None = None,
-            to_field: str | None = None,
-            db_constraint: bool = True,
-            **options: Unpack[FieldOptions],
-        ) -> ForeignKey[_M | None]: ...
-
-        @overload
-        def __new__(
-            cls,
-            to: str,
-            on_delete: OnDelete,
-            *,
-            null: bool = False,
-            related_name: str | None = None,
-            related_query_name: str | None = None,
-            to_field: str | None = None,
-            db_constraint: bool = True,
-            **options: Unpack[FieldOptions],
-        ) -> ForeignKey[Any]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: ForeignKey[Any],
+        to: str,
+        on_delete: OnDelete,
+        *,
+        null: bool = False,
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        to_field: str | None = None,
+        db_constraint: bool = True,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -180,7 +177,9 @@ class ForeignKey(Field[_M], Generic[_M]):
         self.remote_model = remote_model
         if self.to_field is None:
             if remote_model._meta.pk is None:
-                raise ImproperlyConfigured(f"{self.model.__name__}.{self.name}: {remote_model.__name__} has no primary key.")
+                raise ImproperlyConfigured(
+                    f"{self.model.__name__}.{self.name}: {remote_model.__name__} has no primary key."
+                )
             self.target_field = remote_model._meta.pk
         else:
             self.target_field = remote_model._meta.get_field(self.to_field)
@@ -200,7 +199,8 @@ class ForeignKey(Field[_M], Generic[_M]):
         return rel_type() if rel_type is not None else self.target_field.db_type()
 
     def make_column(self) -> MappedColumn[Any]:
-        assert self.remote_model is not None and self.target_field is not None
+        assert self.remote_model is not None
+        assert self.target_field is not None
         target = f"{self.remote_model._meta.db_table}.{self.target_field.column}"
         constraint: list[Any] = [SAForeignKey(target)] if self.db_constraint else []
         return mapped_column(
@@ -215,7 +215,8 @@ class ForeignKey(Field[_M], Generic[_M]):
         )
 
     def make_relationship(self) -> Any:
-        assert self.remote_model is not None and self.target_field is not None
+        assert self.remote_model is not None
+        assert self.target_field is not None
         remote = self.remote_model
         own_column = self.model.__table__.c[self.column]
         target_column = remote.__table__.c[self.target_field.column]
@@ -274,9 +275,52 @@ class OneToOneField(ForeignKey[_M]):
     many_to_one = False
     one_to_one = True
 
+    @overload
+    def __init__(
+        self: OneToOneField[_R],
+        to: type[_R],
+        on_delete: OnDelete,
+        *,
+        null: Literal[False] = False,
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        to_field: str | None = None,
+        db_constraint: bool = True,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: OneToOneField[_R | None],
+        to: type[_R],
+        on_delete: OnDelete,
+        *,
+        null: Literal[True],
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        to_field: str | None = None,
+        db_constraint: bool = True,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: OneToOneField[Any],
+        to: str,
+        on_delete: OnDelete,
+        *,
+        null: bool = False,
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        to_field: str | None = None,
+        db_constraint: bool = True,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+
     def __init__(self, to: Any, on_delete: OnDelete | None = None, **options: Any) -> None:
         options["unique"] = True
-        super().__init__(to, on_delete, **options)
+        # Through Any: ForeignKey's typing overloads describe concrete targets, not this generic self.
+        cast("Any", super()).__init__(to, on_delete, **options)
 
 
 class ReverseRelation:
@@ -306,20 +350,33 @@ class ManyToManyField(Field[_M], Generic[_M]):
     many_to_many = True
     concrete = False
 
-    if TYPE_CHECKING:
+    @overload
+    def __init__(
+        self: ManyToManyField[_R],
+        to: type[_R],
+        *,
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        through: type[Model] | str | None = None,
+        through_fields: tuple[str, str] | None = None,
+        db_table: str | None = None,
+        symmetrical: bool | None = None,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        def __new__(
-            cls,
-            to: type[_M] | str,
-            *,
-            related_name: str | None = None,
-            related_query_name: str | None = None,
-            through: type[Model] | str | None = None,
-            through_fields: tuple[str, str] | None = None,
-            db_table: str | None = None,
-            symmetrical: bool | None = None,
-            **options: Unpack[FieldOptions],
-        ) -> ManyToManyField[_M]: ...
+    @overload
+    def __init__(
+        self: ManyToManyField[Any],
+        to: str,
+        *,
+        related_name: str | None = None,
+        related_query_name: str | None = None,
+        through: type[Model] | str | None = None,
+        through_fields: tuple[str, str] | None = None,
+        db_table: str | None = None,
+        symmetrical: bool | None = None,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(
         self,

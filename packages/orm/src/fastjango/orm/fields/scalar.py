@@ -12,7 +12,7 @@ import datetime
 import decimal
 import ipaddress
 import uuid
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, Unpack, cast, overload
 
 from sqlalchemy import (
     JSON,
@@ -71,6 +71,12 @@ __all__ = [
 _T = TypeVar("_T")
 
 
+def _parent_init(parent: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Run the parent class's ``__init__``: its typing overloads name concrete value types, which a
+    generic subclass's ``self`` cannot match, so the call goes through ``Any``."""
+    cast("Any", parent).__init__(*args, **kwargs)
+
+
 def _invalid(field: Field[Any], value: Any, expected: str) -> ValidationError:
     return ValidationError(f"{value!r} is not a valid {expected}.", "invalid")
 
@@ -83,27 +89,26 @@ class IntegerField(Field[_T]):
 
     empty_strings_allowed = False
     range: ClassVar[tuple[int, int]] = (-(2**31), 2**31 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> IntegerField[int]: ...
+    @overload
+    def __init__(
+        self: IntegerField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: IntegerField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> IntegerField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Integer()
@@ -113,7 +118,7 @@ class IntegerField(Field[_T]):
         return [v.MinValueValidator(low), v.MaxValueValidator(high)]
 
     def to_python(self, value: Any) -> Any:
-        if value is None or isinstance(value, int) and not isinstance(value, bool):
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             return value
         try:
             as_float = float(value)
@@ -137,27 +142,26 @@ class BigIntegerField(IntegerField[_T]):
     """A 64-bit integer."""
 
     range = (-(2**63), 2**63 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> BigIntegerField[int]: ...
+    @overload
+    def __init__(
+        self: BigIntegerField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: BigIntegerField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> BigIntegerField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return BigInteger()
@@ -167,27 +171,26 @@ class SmallIntegerField(IntegerField[_T]):
     """A 16-bit integer."""
 
     range = (-(2**15), 2**15 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> SmallIntegerField[int]: ...
+    @overload
+    def __init__(
+        self: SmallIntegerField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: SmallIntegerField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> SmallIntegerField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return SmallInteger()
@@ -206,114 +209,106 @@ class PositiveIntegerField(_Positive, IntegerField[_T]):
     """A 32-bit integer that is 0 or more (a database check constraint)."""
 
     range = (0, 2**31 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> PositiveIntegerField[int]: ...
+    @overload
+    def __init__(
+        self: PositiveIntegerField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: PositiveIntegerField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> PositiveIntegerField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
 
 class PositiveBigIntegerField(_Positive, BigIntegerField[_T]):
     """A 64-bit integer that is 0 or more."""
 
     range = (0, 2**63 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> PositiveBigIntegerField[int]: ...
+    @overload
+    def __init__(
+        self: PositiveBigIntegerField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: PositiveBigIntegerField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> PositiveBigIntegerField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
 
 class PositiveSmallIntegerField(_Positive, SmallIntegerField[_T]):
     """A 16-bit integer that is 0 or more."""
 
     range = (0, 2**15 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> PositiveSmallIntegerField[int]: ...
+    @overload
+    def __init__(
+        self: PositiveSmallIntegerField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: PositiveSmallIntegerField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> PositiveSmallIntegerField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
 
 class AutoField(IntegerField[_T]):
     """An integer primary key the database assigns (``id`` when no field is the primary key)."""
 
-    if TYPE_CHECKING:
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> AutoField[int]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> AutoField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: AutoField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: AutoField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("primary_key", True)
         kwargs.setdefault("blank", True)
         if not kwargs["primary_key"]:
             raise ImproperlyConfigured(f"{type(self).__name__} must have primary_key=True.")
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def column_arguments(self) -> dict[str, Any]:
         return {"autoincrement": True}
@@ -330,27 +325,26 @@ class BigAutoField(AutoField[_T]):
     """A 64-bit integer primary key the database assigns: the default ``id``."""
 
     range = (-(2**63), 2**63 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> BigAutoField[int]: ...
+    @overload
+    def __init__(
+        self: BigAutoField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: BigAutoField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> BigAutoField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         # SQLite only autoincrements an INTEGER PRIMARY KEY (its rowid), which is 64-bit anyway.
@@ -364,27 +358,26 @@ class SmallAutoField(AutoField[_T]):
     """A 16-bit integer primary key the database assigns."""
 
     range = (-(2**15), 2**15 - 1)
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> SmallAutoField[int]: ...
+    @overload
+    def __init__(
+        self: SmallAutoField[int],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: SmallAutoField[int | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> SmallAutoField[int | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return SmallInteger().with_variant(Integer(), "sqlite")
@@ -399,30 +392,27 @@ class SmallAutoField(AutoField[_T]):
 class CharField(Field[_T]):
     """A string of at most ``max_length`` characters (``VARCHAR``)."""
 
-    if TYPE_CHECKING:
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_length: int, **options: Unpack[FieldOptions],
-        ) -> CharField[str]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_length: int, **options: Unpack[FieldOptions],
-        ) -> CharField[str | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: CharField[str],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_length: int,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: CharField[str | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_length: int,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
         if self.max_length is None or self.max_length <= 0:
             raise ImproperlyConfigured(f"{type(self).__name__} needs max_length, a positive integer.")
 
@@ -441,27 +431,27 @@ class CharField(Field[_T]):
 class TextField(Field[_T]):
     """Text of any length; ``max_length`` is checked by ``full_clean`` only."""
 
-    if TYPE_CHECKING:
+    @overload
+    def __init__(
+        self: TextField[str],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_length: int | None = None,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: TextField[str | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_length: int | None = None,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_length: int | None = None, **options: Unpack[FieldOptions],
-        ) -> TextField[str]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_length: int | None = None, **options: Unpack[FieldOptions],
-        ) -> TextField[str | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
@@ -478,31 +468,28 @@ class TextField(Field[_T]):
 class EmailField(CharField[_T]):
     """An email address (``CharField`` with an email validator)."""
 
-    if TYPE_CHECKING:
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_length: int = 254, **options: Unpack[FieldOptions],
-        ) -> EmailField[str]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_length: int = 254, **options: Unpack[FieldOptions],
-        ) -> EmailField[str | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: EmailField[str],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_length: int = 254,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: EmailField[str | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_length: int = 254,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 254)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def default_validators(self) -> list[Validator]:
         return [*super().default_validators(), v.validate_email]
@@ -511,31 +498,28 @@ class EmailField(CharField[_T]):
 class URLField(CharField[_T]):
     """An absolute URL (``CharField`` with a URL validator)."""
 
-    if TYPE_CHECKING:
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_length: int = 200, **options: Unpack[FieldOptions],
-        ) -> URLField[str]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_length: int = 200, **options: Unpack[FieldOptions],
-        ) -> URLField[str | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: URLField[str],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_length: int = 200,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: URLField[str | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_length: int = 200,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 200)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def default_validators(self) -> list[Validator]:
         return [*super().default_validators(), v.URLValidator()]
@@ -544,32 +528,29 @@ class URLField(CharField[_T]):
 class SlugField(CharField[_T]):
     """Letters, digits, hyphens and underscores; indexed."""
 
-    if TYPE_CHECKING:
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_length: int = 50, **options: Unpack[FieldOptions],
-        ) -> SlugField[str]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_length: int = 50, **options: Unpack[FieldOptions],
-        ) -> SlugField[str | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: SlugField[str],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_length: int = 50,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: SlugField[str | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_length: int = 50,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 50)
         kwargs.setdefault("db_index", True)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def default_validators(self) -> list[Validator]:
         return [*super().default_validators(), v.validate_slug]
@@ -578,31 +559,28 @@ class SlugField(CharField[_T]):
 class GenericIPAddressField(Field[_T]):
     """An IPv4 or IPv6 address, stored as text."""
 
-    if TYPE_CHECKING:
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            protocol: str = "both", **options: Unpack[FieldOptions],
-        ) -> GenericIPAddressField[str]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            protocol: str = "both", **options: Unpack[FieldOptions],
-        ) -> GenericIPAddressField[str | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: GenericIPAddressField[str],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        protocol: str = "both",
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: GenericIPAddressField[str | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        protocol: str = "both",
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, protocol: str = "both", **kwargs: Any) -> None:
         kwargs["max_length"] = 39
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
         if protocol.lower() not in ("both", "ipv4", "ipv6"):
             raise ImproperlyConfigured("GenericIPAddressField protocol must be 'both', 'IPv4' or 'IPv6'.")
         self.protocol = protocol.lower()
@@ -629,27 +607,26 @@ class FloatField(Field[_T]):
     """A double-precision float."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> FloatField[float]: ...
+    @overload
+    def __init__(
+        self: FloatField[float],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: FloatField[float | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> FloatField[float | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Double()
@@ -667,30 +644,30 @@ class DecimalField(Field[_T]):
     """A fixed-point ``Decimal`` (``NUMERIC(max_digits, decimal_places)``)."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_digits: int, decimal_places: int, **options: Unpack[FieldOptions],
-        ) -> DecimalField[decimal.Decimal]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_digits: int, decimal_places: int, **options: Unpack[FieldOptions],
-        ) -> DecimalField[decimal.Decimal | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: DecimalField[decimal.Decimal],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_digits: int,
+        decimal_places: int,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: DecimalField[decimal.Decimal | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_digits: int,
+        decimal_places: int,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
         if max_digits <= 0 or decimal_places < 0 or decimal_places > max_digits:
             raise ImproperlyConfigured(
                 "DecimalField needs max_digits > 0 and 0 <= decimal_places <= max_digits "
@@ -723,27 +700,26 @@ class BooleanField(Field[_T]):
     """``True`` or ``False``."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> BooleanField[bool]: ...
+    @overload
+    def __init__(
+        self: BooleanField[bool],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: BooleanField[bool | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> BooleanField[bool | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Boolean(create_constraint=False)
@@ -790,31 +766,31 @@ class DateField(_AutoNow, Field[_T]):
     """A date; ``auto_now`` sets it on every save, ``auto_now_add`` on creation."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            auto_now: bool = False, auto_now_add: bool = False, **options: Unpack[FieldOptions],
-        ) -> DateField[datetime.date]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            auto_now: bool = False, auto_now_add: bool = False, **options: Unpack[FieldOptions],
-        ) -> DateField[datetime.date | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: DateField[datetime.date],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: DateField[datetime.date | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         self._init_auto_now(kwargs, auto_now, auto_now_add)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Date()
@@ -839,31 +815,31 @@ class DateTimeField(_AutoNow, Field[_T]):
     """An aware UTC datetime; ``auto_now`` / ``auto_now_add`` as for ``DateField``."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            auto_now: bool = False, auto_now_add: bool = False, **options: Unpack[FieldOptions],
-        ) -> DateTimeField[datetime.datetime]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            auto_now: bool = False, auto_now_add: bool = False, **options: Unpack[FieldOptions],
-        ) -> DateTimeField[datetime.datetime | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: DateTimeField[datetime.datetime],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: DateTimeField[datetime.datetime | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         self._init_auto_now(kwargs, auto_now, auto_now_add)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return AwareDateTime()
@@ -889,31 +865,31 @@ class TimeField(_AutoNow, Field[_T]):
     """A time of day."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            auto_now: bool = False, auto_now_add: bool = False, **options: Unpack[FieldOptions],
-        ) -> TimeField[datetime.time]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            auto_now: bool = False, auto_now_add: bool = False, **options: Unpack[FieldOptions],
-        ) -> TimeField[datetime.time | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: TimeField[datetime.time],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: TimeField[datetime.time | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         self._init_auto_now(kwargs, auto_now, auto_now_add)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Time()
@@ -934,27 +910,26 @@ class DurationField(Field[_T]):
     """A ``timedelta`` (PostgreSQL ``interval``, elsewhere microseconds)."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> DurationField[datetime.timedelta]: ...
+    @overload
+    def __init__(
+        self: DurationField[datetime.timedelta],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: DurationField[datetime.timedelta | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> DurationField[datetime.timedelta | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return DurationType()
@@ -974,31 +949,27 @@ class UUIDField(Field[_T]):
     """A UUID (native on PostgreSQL, ``CHAR(32)`` elsewhere)."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> UUIDField[uuid.UUID]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> UUIDField[uuid.UUID | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: UUIDField[uuid.UUID],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: UUIDField[uuid.UUID | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["max_length"] = 32
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return Uuid(as_uuid=True)
@@ -1024,27 +995,26 @@ class JSONField(Field[_T]):
     """A JSON document (``jsonb`` on PostgreSQL); lookups reach into keys."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            **options: Unpack[FieldOptions],
-        ) -> JSONField[Any]: ...
+    @overload
+    def __init__(
+        self: JSONField[Any],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: JSONField[Any | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            **options: Unpack[FieldOptions],
-        ) -> JSONField[Any | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         # none_as_null: Python None is SQL NULL, as in Django; JSON null is stored with JSON.NULL.
@@ -1055,31 +1025,29 @@ class BinaryField(Field[_T]):
     """Raw bytes; not editable by default."""
 
     empty_strings_allowed = False
-    if TYPE_CHECKING:
 
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[False] = False,
-            max_length: int | None = None, **options: Unpack[FieldOptions],
-        ) -> BinaryField[bytes]: ...
-
-        @overload
-        def __new__(
-            cls,
-            verbose_name: str | None = None,
-            *,
-            null: Literal[True],
-            max_length: int | None = None, **options: Unpack[FieldOptions],
-        ) -> BinaryField[bytes | None]: ...
-
-        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def __init__(
+        self: BinaryField[bytes],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[False] = False,
+        max_length: int | None = None,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: BinaryField[bytes | None],
+        verbose_name: str | None = None,
+        *,
+        null: Literal[True],
+        max_length: int | None = None,
+        **options: Unpack[FieldOptions],
+    ) -> None: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("editable", False)
-        super().__init__(*args, **kwargs)
+        _parent_init(super(), args, kwargs)
 
     def db_type(self) -> TypeEngine[Any]:
         return LargeBinary(self.max_length).with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
@@ -1095,4 +1063,3 @@ class BinaryField(Field[_T]):
         if isinstance(value, memoryview):
             return bytes(value)
         return value
-

@@ -24,7 +24,10 @@ from fastjango.orm.fields.related import ForeignKey, ManyToManyField, ReverseRel
 from fastjango.orm.models.options import Options
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
+
     from fastjango.orm.manager import Manager, _DefaultManager
+    from fastjango.orm.query.queryset import QuerySet
 
 __all__ = ["Model", "metadata"]
 
@@ -59,6 +62,8 @@ class Model(_Base):
     _base_manager: ClassVar[Manager[Any]]
 
     if TYPE_CHECKING:
+        #: The model's table (SQLAlchemy declares a FromClause; a fastjango model always has a Table).
+        __table__: ClassVar[Table]
         objects: ClassVar[_DefaultManager]
         #: The automatic primary key (a model that declares its own primary key has that instead).
         id: int
@@ -97,7 +102,7 @@ class Model(_Base):
                     related[key] = value  # a property setter, as Django allows
                     continue
                 raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {key!r}.") from None
-            if isinstance(field, ManyToManyField) or isinstance(field, ReverseRelation):
+            if isinstance(field, ManyToManyField | ReverseRelation):
                 raise TypeError(
                     f"Direct assignment to the {key!r} relation of {type(self).__name__} is not allowed; "
                     f"save the object, then use {key}.set(...)."
@@ -199,8 +204,10 @@ class Model(_Base):
         from fastjango.orm.constraints import UniqueConstraint as OrmUnique
 
         for constraint in self._meta.constraints:
-            if isinstance(constraint, OrmUnique) and constraint.condition is None and not skip.intersection(
-                constraint.fields
+            if (
+                isinstance(constraint, OrmUnique)
+                and constraint.condition is None
+                and not skip.intersection(constraint.fields)
             ):
                 checks.append(tuple(constraint.fields))
         return checks
@@ -304,7 +311,9 @@ class Model(_Base):
         """Insert the object, or update its row: only the fields that changed, or ``update_fields``."""
         from fastjango.orm.persistence import save_instance
 
-        save_instance(self, force_insert=force_insert, force_update=force_update, using=using, update_fields=update_fields)
+        save_instance(
+            self, force_insert=force_insert, force_update=force_update, using=using, update_fields=update_fields
+        )
 
     async def asave(
         self,
@@ -335,21 +344,19 @@ class Model(_Base):
 
     def refresh_from_db(self, using: str | None = None, fields: Iterable[str] | None = None) -> None:
         """Reload field values from the database (all of them, or ``fields``)."""
-        fresh = self._refresh_queryset(using, fields).get()
+        fresh = self._refresh_queryset(using).get()
         self._copy_loaded(fresh, fields)
 
     async def arefresh_from_db(self, using: str | None = None, fields: Iterable[str] | None = None) -> None:
         """``refresh_from_db()`` for async code."""
-        fresh = await self._refresh_queryset(using, fields).aget()
+        fresh = await self._refresh_queryset(using).aget()
         self._copy_loaded(fresh, fields)
 
-    def _refresh_queryset(self, using: str | None, fields: Iterable[str] | None) -> Any:
+    def _refresh_queryset(self, using: str | None) -> QuerySet[Any]:
+        # The whole row is read; _copy_loaded() copies only ``fields`` when they are given.
         if self.pk is None:
             raise ValueError(f"Cannot refresh {type(self).__name__} without a primary key value.")
-        queryset = type(self)._base_manager.db_manager(using).filter(pk=self.pk)
-        if fields is not None:
-            queryset = queryset.only(*fields)
-        return queryset
+        return type(self)._base_manager.db_manager(using).filter(pk=self.pk)
 
     def _copy_loaded(self, fresh: Model, fields: Iterable[str] | None) -> None:
         names = set(fields) if fields is not None else None

@@ -11,10 +11,10 @@ and register the model.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+import functools
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Column, Index, UniqueConstraint
-from sqlalchemy.orm import attributes
 
 from fastjango.orm import exceptions
 from fastjango.orm.exceptions import ImproperlyConfigured
@@ -80,10 +80,10 @@ class ModelBuilder:
         if meta.proxy:
             raise ImproperlyConfigured(f"{cls.__name__}: proxy models are not supported yet.")
         if meta.abstract:
-            cls._declared_fields = declared  # type: ignore[attr-defined]
+            cls._declared_fields = declared
             return
 
-        cls.__tablename__ = meta.db_table  # type: ignore[misc]
+        cls.__tablename__ = meta.db_table
         has_sa_pk = any(
             getattr(getattr(value, "column", None), "primary_key", False)
             for value in cls.__dict__.values()
@@ -128,7 +128,7 @@ class ModelBuilder:
     def _model_parent(self) -> type[Model] | None:
         for base in self.cls.__mro__[1:]:
             if "_meta" in base.__dict__:
-                return base  # type: ignore[return-value]
+                return base
         return None
 
     def _exception_classes(self, parent: type[Model] | None) -> None:
@@ -153,7 +153,8 @@ class ModelBuilder:
         return {**inherited, **own}
 
     def _table_args(self) -> None:
-        from fastjango.orm.constraints import CheckConstraint, UniqueConstraint as OrmUnique
+        from fastjango.orm.constraints import CheckConstraint
+        from fastjango.orm.constraints import UniqueConstraint as OrmUnique
         from fastjango.orm.indexes import Index as OrmIndex
 
         cls, meta = self.cls, self.cls._meta
@@ -207,7 +208,7 @@ class ModelBuilder:
                 meta.add_field(ColumnField(column, prop.key))
         if meta.pk is None:
             raise ImproperlyConfigured(f"{cls.__name__} has no primary key.")
-        table = cls.__table__  # type: ignore[attr-defined]
+        table = cls.__table__
         for field in meta.fields:
             for constraint in field.table_constraints(table):
                 table.append_constraint(constraint)
@@ -215,23 +216,27 @@ class ModelBuilder:
         for field in self.ready_relations:
             _install_relation(field)
         for field in self.deferred_relations:
-            app_label, name = resolve_reference(field.to, cls)  # type: ignore[misc]
-            models_registry.lazy_operation(
-                app_label, name, _deferred_relation(field), f"{cls.__name__}.{field.name}"
-            )
+            reference = resolve_reference(field.to, cls)
+            assert not isinstance(reference, type)  # a deferred relation names a model not defined yet
+            app_label, name = reference
+            models_registry.lazy_operation(app_label, name, _deferred_relation(field), f"{cls.__name__}.{field.name}")
         for m2m in self.many_to_many:
             target = resolve_reference(m2m.to, cls)
             if isinstance(target, type):
                 _install_many_to_many(m2m, target)
             else:
                 models_registry.lazy_operation(
-                    target[0], target[1], lambda remote, m2m=m2m: _install_many_to_many(m2m, remote), f"{cls.__name__}.{m2m.name}"
+                    target[0],
+                    target[1],
+                    functools.partial(_install_many_to_many, m2m),
+                    f"{cls.__name__}.{m2m.name}",
                 )
         self._managers()
         models_registry.register(cls)
 
     def _check_constraints(self) -> None:
-        from fastjango.orm.constraints import CheckConstraint, UniqueConstraint as OrmUnique
+        from fastjango.orm.constraints import CheckConstraint
+        from fastjango.orm.constraints import UniqueConstraint as OrmUnique
 
         for constraint in self.cls._meta.constraints:
             if isinstance(constraint, CheckConstraint) or (
@@ -263,7 +268,7 @@ class ModelBuilder:
         if default_name not in bound:
             raise ImproperlyConfigured(f"{cls.__name__}.Meta.default_manager_name {default_name!r} is not a manager.")
         cls._default_manager = bound[default_name]
-        base = Manager()
+        base: Manager[Any] = Manager()
         base.bind(cls, "_base_manager")
         cls._base_manager = bound[meta.base_manager_name] if meta.base_manager_name else base
 
@@ -276,7 +281,7 @@ def _deferred_relation(field: ForeignKey[Any]) -> Any:
         model = field.model
         field.resolve(remote)
         column = field.make_column().column
-        model.__table__.append_column(column)  # type: ignore[attr-defined]
+        model.__table__.append_column(column)
         model.__mapper__.add_property(field.attname, column)
         _install_relation(field)
 
@@ -331,19 +336,23 @@ def _install_many_to_many(field: ManyToManyField[Any], remote: type[Model]) -> N
                 "unique_together": [(source_name, target_name)],
             },
         )
-        through = type(
-            f"{model.__name__}_{field.name}",
-            (Model,),
-            {
-                "__module__": model.__module__,
-                "Meta": meta,
-                source_name: ForeignKey(model, CASCADE, related_name=f"{model.__name__}_{field.name}+"),
-                target_name: ForeignKey(remote, CASCADE, related_name=f"{model.__name__}_{field.name}_target+"),
-            },
+        # Creating the class builds and registers the through model (see Model.__init_subclass__).
+        through = cast(
+            "type[Model]",
+            type(
+                f"{model.__name__}_{field.name}",
+                (Model,),
+                {
+                    "__module__": model.__module__,
+                    "Meta": meta,
+                    source_name: ForeignKey(model, CASCADE, related_name=f"{model.__name__}_{field.name}+"),
+                    target_name: ForeignKey(remote, CASCADE, related_name=f"{model.__name__}_{field.name}_target+"),
+                },
+            ),
         )
         field.through_model = through
-        field.source_fk = through._meta.get_field(source_name)  # type: ignore[assignment]
-        field.target_fk = through._meta.get_field(target_name)  # type: ignore[assignment]
+        field.source_fk = _foreign_key(through, source_name)
+        field.target_fk = _foreign_key(through, target_name)
     else:
         target = resolve_reference(field.through, model)
         if not isinstance(target, type):
@@ -365,13 +374,27 @@ def _bind_through(field: ManyToManyField[Any], through: type[Model]) -> None:
     model, remote = field.model, field.remote_model
     fks = [f for f in through._meta.fields if isinstance(f, ForeignKey)]
     if field.through_fields is not None:
-        source, target = (through._meta.get_field(name) for name in field.through_fields)
+        source, target = (_foreign_key(through, name) for name in field.through_fields)
     else:
-        sources = [f for f in fks if resolve_reference(f.to, through) in (model, (model._meta.app_label, model._meta.model_name))]
-        targets = [f for f in fks if resolve_reference(f.to, through) in (remote, (remote._meta.app_label, remote._meta.model_name))] if remote else []
+        sources = [
+            f
+            for f in fks
+            if resolve_reference(f.to, through) in (model, (model._meta.app_label, model._meta.model_name))
+        ]
+        targets = (
+            [
+                f
+                for f in fks
+                if resolve_reference(f.to, through) in (remote, (remote._meta.app_label, remote._meta.model_name))
+            ]
+            if remote
+            else []
+        )
         if remote is model:
             if len(sources) != 2:
-                raise ImproperlyConfigured(f"{model.__name__}.{field.name}: set through_fields on a self-referencing through model.")
+                raise ImproperlyConfigured(
+                    f"{model.__name__}.{field.name}: set through_fields on a self-referencing through model."
+                )
             source, target = sources
         else:
             if len(sources) != 1 or len(targets) != 1:
@@ -380,9 +403,13 @@ def _bind_through(field: ManyToManyField[Any], through: type[Model]) -> None:
                     f"{model.__name__} and one to {remote.__name__ if remote else field.to} (or through_fields=)."
                 )
             source, target = sources[0], targets[0]
-    field.source_fk = source  # type: ignore[assignment]
-    field.target_fk = target  # type: ignore[assignment]
+    field.source_fk = source
+    field.target_fk = target
 
 
-# Kept for the descriptor modules: committed values set without history.
-set_committed_value = attributes.set_committed_value
+def _foreign_key(through: type[Model], name: str) -> ForeignKey[Any]:
+    """The foreign key ``name`` of a through model."""
+    field = through._meta.get_field(name)
+    if not isinstance(field, ForeignKey):
+        raise ImproperlyConfigured(f"{through.__name__}.{name} must be a foreign key to be used as a through field.")
+    return field

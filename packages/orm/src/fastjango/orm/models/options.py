@@ -78,7 +78,7 @@ class Options:
             if parent_meta is not None and parent_meta.explicit_app_label
             else _app_label_from_module(model.__module__)
         )
-        self.explicit_app_label = "app_label" in declared or bool(parent_meta and parent_meta.explicit_app_label)
+        self.explicit_app_label: bool = "app_label" in declared or bool(parent_meta and parent_meta.explicit_app_label)
         self.db_table: str = declared.get("db_table") or f"{self.app_label}_{self.model_name}"
         self.db_table_comment: str | None = declared.get("db_table_comment")
         self.ordering: list[str] = list(inherited("ordering", []))
@@ -93,9 +93,16 @@ class Options:
         self.proxy: bool = bool(declared.get("proxy", False))
         self.default_manager_name: str | None = inherited("default_manager_name", None)
         self.base_manager_name: str | None = inherited("base_manager_name", None)
-        self.inheritable = {
+        self.inheritable: dict[str, Any] = {
             key: declared[key]
-            for key in ("ordering", "get_latest_by", "unique_together", "constraints", "indexes", "default_related_name")
+            for key in (
+                "ordering",
+                "get_latest_by",
+                "unique_together",
+                "constraints",
+                "indexes",
+                "default_related_name",
+            )
             if key in declared
         }
         if parent_meta is not None:

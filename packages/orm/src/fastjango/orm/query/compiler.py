@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
 from fastjango.orm.exceptions import FieldDoesNotExist, FieldError
@@ -25,9 +25,10 @@ from fastjango.orm.query.expressions import Expression, OrderBy, Q
 from fastjango.orm.query.lookups import INTEGER_TRANSFORMS, LOOKUPS, RAW_VALUE_LOOKUPS, TRANSFORMS
 
 if TYPE_CHECKING:
+    from fastjango.orm.fields.base import Field
     from fastjango.orm.models.base import Model
 
-__all__ = ["Compiler", "Join", "LOOKUP_SEP"]
+__all__ = ["LOOKUP_SEP", "Compiler", "Join"]
 
 LOOKUP_SEP = "__"
 
@@ -53,7 +54,9 @@ class Resolved:
 class Compiler:
     """Compiles lookups of one QuerySet; holds the joins they need."""
 
-    def __init__(self, model: type[Model], annotations: dict[str, Expression] | None = None, entity: Any = None) -> None:
+    def __init__(
+        self, model: type[Model], annotations: dict[str, Expression] | None = None, entity: Any = None
+    ) -> None:
         self.model = model
         self.entity = entity if entity is not None else model
         self.annotations = annotations or {}
@@ -101,7 +104,8 @@ class Compiler:
             rest = parts[index + 1 :]
             if isinstance(field, ForeignKey):
                 remote = field.remote_model
-                assert remote is not None and field.target_field is not None
+                assert remote is not None
+                assert field.target_field is not None
                 direct = not rest or rest[0] in LOOKUPS or rest[0] in TRANSFORMS
                 if not direct and len(rest) >= 1 and rest[0] in (field.target_field.name, "pk"):
                     later = rest[1:]
@@ -148,7 +152,9 @@ class Compiler:
                 m2m = field if isinstance(field, ManyToManyField) else field.field
                 reverse = isinstance(field, ManyToManyReverse)
                 through = m2m.through_model
-                assert through is not None and m2m.source_fk is not None and m2m.target_fk is not None
+                assert through is not None
+                assert m2m.source_fk is not None
+                assert m2m.target_fk is not None
                 near_fk, far_fk = (m2m.target_fk, m2m.source_fk) if reverse else (m2m.source_fk, m2m.target_fk)
                 far_model = m2m.model if reverse else m2m.remote_model
                 assert far_model is not None
@@ -158,15 +164,26 @@ class Compiler:
                 source = entity
                 near_target = near_fk.target_field
                 far_target = far_fk.target_field
-                assert near_target is not None and far_target is not None
+                assert near_target is not None
+                assert far_target is not None
 
-                def build_through(source: Any = source, through: Any = through) -> Any:
+                def build_through(
+                    source: Any = source,
+                    through: Any = through,
+                    near_fk: ForeignKey[Any] = near_fk,
+                    near_target: Field[Any] = near_target,
+                ) -> Any:
                     alias = aliased(through)
                     return alias, getattr(alias, near_fk.attname) == getattr(source, near_target.attname), True
 
                 through_alias = self._join((*path, "+through", self.call), build_through)
 
-                def build_far(through_alias: Any = through_alias, far_model: Any = far_model) -> Any:
+                def build_far(
+                    through_alias: Any = through_alias,
+                    far_model: Any = far_model,
+                    far_fk: ForeignKey[Any] = far_fk,
+                    far_target: Field[Any] = far_target,
+                ) -> Any:
                     alias = aliased(far_model)
                     return alias, getattr(through_alias, far_fk.attname) == getattr(alias, far_target.attname), True
 
@@ -316,7 +333,10 @@ class Compiler:
             element = term.expression.resolve(self)
             if term.nulls_first or term.nulls_last:
                 nulls = element.is_(None)
-                return [nulls.desc() if term.nulls_first else nulls.asc(), element.desc() if term.descending else element.asc()]
+                return [
+                    nulls.desc() if term.nulls_first else nulls.asc(),
+                    element.desc() if term.descending else element.asc(),
+                ]
             return [element.desc() if term.descending else element.asc()]
         if isinstance(term, Expression):
             return [term.resolve(self).asc()]
@@ -329,7 +349,11 @@ class Compiler:
             raise FieldError(f"Cannot order by {term!r}: {LOOKUP_SEP.join(resolved.rest)} is not a field.")
         field = resolved.field
         column = resolved.column
-        if isinstance(field, ForeignKey) and name.split(LOOKUP_SEP)[-1] == field.name and field.remote_model is not None:
+        if (
+            isinstance(field, ForeignKey)
+            and name.split(LOOKUP_SEP)[-1] == field.name
+            and field.remote_model is not None
+        ):
             # Ordering by a relation orders by the related model's own ordering, as in Django.
             remote_ordering = field.remote_model._meta.ordering
             if remote_ordering:
@@ -341,7 +365,7 @@ class Compiler:
         return [column.desc() if descending else column.asc()]
 
     # ------------------------------------------------------------------ statements
-    def apply_joins(self, statement: Any) -> Any:
+    def apply_joins(self, statement: Select[Any]) -> Select[Any]:
         for join in self.joins.values():
             statement = statement.outerjoin(join.entity, join.onclause)
         return statement

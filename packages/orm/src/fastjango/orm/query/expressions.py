@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, literal
 
+from fastjango.orm.exceptions import FieldError
+
 if TYPE_CHECKING:
     from fastjango.orm.query.compiler import Compiler
 
@@ -36,9 +38,15 @@ class Expression:
 class Combinable(Expression):
     """Arithmetic between expressions and plain values (``F("price") * 2``)."""
 
-    def _combine(self, other: Any, op: Callable[[Any, Any], Any], symbol: str, reverse: bool = False) -> CombinedExpression:
+    def _combine(
+        self, other: Any, op: Callable[[Any, Any], Any], symbol: str, reverse: bool = False
+    ) -> CombinedExpression:
         other_expr = other if isinstance(other, Expression) else Value(other)
-        return CombinedExpression(other_expr, op, symbol, self) if reverse else CombinedExpression(self, op, symbol, other_expr)
+        return (
+            CombinedExpression(other_expr, op, symbol, self)
+            if reverse
+            else CombinedExpression(self, op, symbol, other_expr)
+        )
 
     def __add__(self, other: Any) -> CombinedExpression:
         return self._combine(other, operator.add, "+")
@@ -84,7 +92,8 @@ class CombinedExpression(Combinable):
 
     def resolve(self, compiler: Compiler) -> ColumnElement[Any]:
         left, right = self.left.resolve(compiler), self.right.resolve(compiler)
-        return self.op(left, right)  # type: ignore[no-any-return]
+        combined: ColumnElement[Any] = self.op(left, right)
+        return combined
 
     def output_field(self, compiler: Compiler) -> Any:
         return self.left.output_field(compiler) or self.right.output_field(compiler)
@@ -137,7 +146,9 @@ class Value(Combinable):
 class OrderBy(Expression):
     """An ordering term (``F("name").desc(nulls_last=True)``)."""
 
-    def __init__(self, expression: Expression, descending: bool, nulls_first: bool = False, nulls_last: bool = False) -> None:
+    def __init__(
+        self, expression: Expression, descending: bool, nulls_first: bool = False, nulls_last: bool = False
+    ) -> None:
         if nulls_first and nulls_last:
             raise ValueError("nulls_first and nulls_last are mutually exclusive.")
         self.expression = expression
@@ -146,12 +157,11 @@ class OrderBy(Expression):
         self.nulls_last = nulls_last
 
     def resolve(self, compiler: Compiler) -> ColumnElement[Any]:
-        element = self.expression.resolve(compiler)
         if self.nulls_first or self.nulls_last:
-            # Portable NULL placement (MariaDB has no NULLS FIRST/LAST): sort on "is null" first.
-            nulls = element.is_(None)
-            key = nulls.desc() if self.nulls_first else nulls.asc()
-            return compiler.multiple_order(key, element.desc() if self.descending else element.asc())
+            # Portable NULL placement (MariaDB has no NULLS FIRST/LAST) takes two ORDER BY terms, "is null"
+            # first: Compiler.compile_order() makes them, and one expression cannot stand for both.
+            raise FieldError("An ordering with nulls_first or nulls_last can only be used in order_by().")
+        element = self.expression.resolve(compiler)
         return element.desc() if self.descending else element.asc()
 
 
@@ -200,6 +210,7 @@ class Q:
         inner = f" {self.connector} ".join(repr(child) for child in self.children)
         return f"<Q: {'NOT ' if self.negated else ''}({inner})>"
 
+    # __eq__ without __hash__: Python sets __hash__ to None, so Q objects are unhashable.
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Q)
@@ -207,5 +218,3 @@ class Q:
             and other.connector == self.connector
             and other.negated == self.negated
         )
-
-    __hash__ = None  # type: ignore[assignment]

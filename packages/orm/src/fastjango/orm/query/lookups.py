@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, Time, cast, extract, false, func, literal
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -32,20 +33,22 @@ def _like_escape(value: Any) -> str:
 def _exact(lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
     if rhs is None:
         return lhs.is_(None)
-    return lhs == rhs
+    condition: ColumnElement[bool] = lhs == rhs
+    return condition
 
 
 def _iexact(lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
     if rhs is None:
         return lhs.is_(None)
-    return func.lower(lhs) == func.lower(rhs)
+    condition: ColumnElement[bool] = func.lower(lhs) == func.lower(rhs)
+    return condition
 
 
 def _like(pattern: str, *, insensitive: bool) -> Lookup:
     def lookup(lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
+        built: ColumnElement[Any] | str
         if isinstance(rhs, ColumnElement):
-            escaped: Any = rhs
-            built = {"contains": "%" + rhs + "%", "startswith": rhs + "%", "endswith": "%" + rhs}[pattern]  # type: ignore[operator]
+            built = {"contains": "%" + rhs + "%", "startswith": rhs + "%", "endswith": "%" + rhs}[pattern]
         else:
             escaped = _like_escape(rhs)
             built = {"contains": f"%{escaped}%", "startswith": f"{escaped}%", "endswith": f"%{escaped}"}[pattern]
@@ -64,7 +67,8 @@ class CaseSensitiveLike(ColumnElement[bool]):
 
     __visit_name__ = "fastjango_case_sensitive_like"
     inherit_cache = True
-    _traverse_internals = [
+    # SQLAlchemy reads these lists from the class but types them as instance attributes: no ClassVar (RUF012).
+    _traverse_internals = [  # noqa: RUF012
         ("lhs", InternalTraversal.dp_clauseelement),
         ("pattern", InternalTraversal.dp_clauseelement),
     ]
@@ -76,14 +80,14 @@ class CaseSensitiveLike(ColumnElement[bool]):
 
 
 @compiles(CaseSensitiveLike)
-def _like_default(element: CaseSensitiveLike, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.lhs.like(element.pattern, escape="\\"), **kw)  # type: ignore[no-any-return]
+def _like_default(element: CaseSensitiveLike, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.lhs.like(element.pattern, escape="\\"), **kw)
 
 
 @compiles(CaseSensitiveLike, "mysql")
 @compiles(CaseSensitiveLike, "mariadb")
-def _like_mysql(element: CaseSensitiveLike, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.lhs.op("LIKE BINARY")(element.pattern), **kw)  # type: ignore[no-any-return]
+def _like_mysql(element: CaseSensitiveLike, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.lhs.op("LIKE BINARY")(element.pattern), **kw)
 
 
 def _in(lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
@@ -114,7 +118,7 @@ class RegexMatch(ColumnElement[bool]):
 
     __visit_name__ = "fastjango_regex_match"
     inherit_cache = True
-    _traverse_internals = [
+    _traverse_internals = [  # noqa: RUF012
         ("lhs", InternalTraversal.dp_clauseelement),
         ("pattern", InternalTraversal.dp_plain_obj),
         ("insensitive", InternalTraversal.dp_boolean),
@@ -128,25 +132,25 @@ class RegexMatch(ColumnElement[bool]):
 
 
 @compiles(RegexMatch)
-def _regex_default(element: RegexMatch, compiler: Any, **kw: Any) -> str:
+def _regex_default(element: RegexMatch, compiler: SQLCompiler, **kw: Any) -> str:
     flags = "i" if element.insensitive else None
-    return compiler.process(element.lhs.regexp_match(element.pattern, flags=flags), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.lhs.regexp_match(element.pattern, flags=flags), **kw)
 
 
 @compiles(RegexMatch, "sqlite")
-def _regex_sqlite(element: RegexMatch, compiler: Any, **kw: Any) -> str:
+def _regex_sqlite(element: RegexMatch, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLite's REGEXP is Python's re (installed by the driver dialect); an inline flag makes it ignore case.
     pattern = f"(?i){element.pattern}" if element.insensitive else element.pattern
-    return compiler.process(element.lhs.regexp_match(pattern), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.lhs.regexp_match(pattern), **kw)
 
 
 @compiles(RegexMatch, "mysql")
 @compiles(RegexMatch, "mariadb")
-def _regex_mysql(element: RegexMatch, compiler: Any, **kw: Any) -> str:
+def _regex_mysql(element: RegexMatch, compiler: SQLCompiler, **kw: Any) -> str:
     # REGEXP follows the column's collation (usually case-insensitive): compare in binary for __regex.
     if element.insensitive:
-        return compiler.process(func.lower(element.lhs).op("REGEXP")(literal(element.pattern)), **kw)  # type: ignore[no-any-return]
-    return compiler.process(element.lhs.op("REGEXP BINARY")(literal(element.pattern)), **kw)  # type: ignore[no-any-return]
+        return compiler.process(func.lower(element.lhs).op("REGEXP")(literal(element.pattern)), **kw)
+    return compiler.process(element.lhs.op("REGEXP BINARY")(literal(element.pattern)), **kw)
 
 
 def _regex(insensitive: bool) -> Lookup:
@@ -179,8 +183,22 @@ LOOKUPS: dict[str, Lookup] = {
 }
 
 #: Lookups whose right-hand side is not a single value of the field's type.
-RAW_VALUE_LOOKUPS = frozenset({"isnull", "regex", "iregex", "in", "range", "contains", "icontains",
-                               "startswith", "istartswith", "endswith", "iendswith", "iexact"})
+RAW_VALUE_LOOKUPS = frozenset(
+    {
+        "isnull",
+        "regex",
+        "iregex",
+        "in",
+        "range",
+        "contains",
+        "icontains",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "iexact",
+    }
+)
 
 
 class DatePart(FunctionElement[int]):
@@ -190,7 +208,7 @@ class DatePart(FunctionElement[int]):
     inherit_cache = True
     name = "date_part"
     # The part is part of the statement's cache key: year and month must not share compiled SQL.
-    _traverse_internals = [*FunctionElement._traverse_internals, ("part", InternalTraversal.dp_string)]
+    _traverse_internals = [*FunctionElement._traverse_internals, ("part", InternalTraversal.dp_string)]  # noqa: RUF012
 
     def __init__(self, part: str, expression: ColumnElement[Any]) -> None:
         self.part = part
@@ -198,20 +216,20 @@ class DatePart(FunctionElement[int]):
 
 
 @compiles(DatePart)
-def _date_part_default(element: DatePart, compiler: Any, **kw: Any) -> str:
+def _date_part_default(element: DatePart, compiler: SQLCompiler, **kw: Any) -> str:
     (expression,) = element.clauses
     part = element.part
     if part == "week_day":  # Django: 1 = Sunday ... 7 = Saturday
-        return compiler.process(extract("dow", expression) + 1, **kw)  # type: ignore[no-any-return]
+        return compiler.process(extract("dow", expression) + 1, **kw)
     if part == "iso_week_day":
-        return compiler.process(extract("isodow", expression), **kw)  # type: ignore[no-any-return]
+        return compiler.process(extract("isodow", expression), **kw)
     if part == "iso_year":
-        return compiler.process(extract("isoyear", expression), **kw)  # type: ignore[no-any-return]
-    return compiler.process(cast(extract(part, expression), Integer), **kw)  # type: ignore[no-any-return]
+        return compiler.process(extract("isoyear", expression), **kw)
+    return compiler.process(cast(extract(part, expression), Integer), **kw)
 
 
 @compiles(DatePart, "sqlite")
-def _date_part_sqlite(element: DatePart, compiler: Any, **kw: Any) -> str:
+def _date_part_sqlite(element: DatePart, compiler: SQLCompiler, **kw: Any) -> str:
     (expression,) = element.clauses
     formats = {
         "year": "%Y",
@@ -226,19 +244,19 @@ def _date_part_sqlite(element: DatePart, compiler: Any, **kw: Any) -> str:
     }
     if element.part not in formats and element.part != "week":
         raise FieldError(f"__{element.part} is not supported on SQLite.")
-    value = cast(func.strftime(formats[element.part], expression), Integer)
+    value: ColumnElement[Any] = cast(func.strftime(formats[element.part], expression), Integer)
     if element.part == "week_day":
         value = value + 1
     if element.part == "quarter":
         value = (value + 2) / 3
     if element.part == "week":  # ISO week numbers, as the other databases give them
-        return compiler.process(cast(func.strftime("%V", expression), Integer), **kw)  # type: ignore[no-any-return]
-    return compiler.process(value, **kw)  # type: ignore[no-any-return]
+        return compiler.process(cast(func.strftime("%V", expression), Integer), **kw)
+    return compiler.process(value, **kw)
 
 
 @compiles(DatePart, "mysql")
 @compiles(DatePart, "mariadb")
-def _date_part_mysql(element: DatePart, compiler: Any, **kw: Any) -> str:
+def _date_part_mysql(element: DatePart, compiler: SQLCompiler, **kw: Any) -> str:
     (expression,) = element.clauses
     functions = {
         "year": func.year,
@@ -251,14 +269,14 @@ def _date_part_mysql(element: DatePart, compiler: Any, **kw: Any) -> str:
         "quarter": func.quarter,
     }
     if element.part == "week":
-        return compiler.process(func.week(expression, 3), **kw)  # type: ignore[no-any-return]
+        return compiler.process(func.week(expression, 3), **kw)
     if element.part == "iso_week_day":
-        return compiler.process(func.weekday(expression) + 1, **kw)  # type: ignore[no-any-return]
+        return compiler.process(func.weekday(expression) + 1, **kw)
     if element.part == "iso_year":
-        return compiler.process(func.floor(func.yearweek(expression, 3) / 100), **kw)  # type: ignore[no-any-return]
+        return compiler.process(func.floor(func.yearweek(expression, 3) / 100), **kw)
     if element.part not in functions:
         raise FieldError(f"__{element.part} is not supported on MariaDB/MySQL.")
-    return compiler.process(functions[element.part](expression), **kw)  # type: ignore[no-any-return]
+    return compiler.process(functions[element.part](expression), **kw)
 
 
 class DateOf(FunctionElement[Any]):
@@ -266,25 +284,25 @@ class DateOf(FunctionElement[Any]):
 
     inherit_cache = True
     name = "date_of"
-    _traverse_internals = [*FunctionElement._traverse_internals, ("part", InternalTraversal.dp_string)]
+    _traverse_internals = [*FunctionElement._traverse_internals, ("part", InternalTraversal.dp_string)]  # noqa: RUF012
 
     def __init__(self, part: str, expression: ColumnElement[Any]) -> None:
         self.part = part
-        self.type = Date() if part == "date" else Time()  # type: ignore[assignment]
+        self.type = Date() if part == "date" else Time()
         super().__init__(expression)
 
 
 @compiles(DateOf)
-def _date_of_default(element: DateOf, compiler: Any, **kw: Any) -> str:
+def _date_of_default(element: DateOf, compiler: SQLCompiler, **kw: Any) -> str:
     (expression,) = element.clauses
-    return compiler.process(cast(expression, element.type), **kw)  # type: ignore[no-any-return]
+    return compiler.process(cast(expression, element.type), **kw)
 
 
 @compiles(DateOf, "sqlite")
-def _date_of_sqlite(element: DateOf, compiler: Any, **kw: Any) -> str:
+def _date_of_sqlite(element: DateOf, compiler: SQLCompiler, **kw: Any) -> str:
     (expression,) = element.clauses
     # SQLite stores datetimes as text; CAST would read only the leading number.
-    return compiler.process(getattr(func, element.part)(expression), **kw)  # type: ignore[no-any-return]
+    return compiler.process(getattr(func, element.part)(expression), **kw)
 
 
 def _part(name: str) -> Transform:
@@ -296,7 +314,19 @@ TRANSFORMS: dict[str, Transform] = {
     "time": lambda lhs: DateOf("time", lhs),
     **{
         name: _part(name)
-        for name in ("year", "month", "day", "hour", "minute", "second", "week", "week_day", "iso_week_day", "quarter", "iso_year")
+        for name in (
+            "year",
+            "month",
+            "day",
+            "hour",
+            "minute",
+            "second",
+            "week",
+            "week_day",
+            "iso_week_day",
+            "quarter",
+            "iso_year",
+        )
     },
 }
 
@@ -314,4 +344,3 @@ def register_lookup(name: str, lookup: Lookup) -> None:
 def register_transform(name: str, transform: Transform) -> None:
     """Add a transform: ``register_transform("lower", func.lower)`` allows ``name__lower__exact``."""
     TRANSFORMS[name] = transform
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections import namedtuple
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, select
@@ -170,7 +170,7 @@ class QuerySet(Generic[_M]):
             if name not in self._annotations:
                 clone._compiler.resolve(name, allow_lookups=False)  # fail early on an unknown name
         clone._values = (fields, mode)
-        return clone  # type: ignore[return-value]
+        return clone
 
     def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()) -> Self:
         """Lock the selected rows until the end of the transaction (``SELECT ... FOR UPDATE``)."""
@@ -266,8 +266,8 @@ class QuerySet(Generic[_M]):
         if mode == "flat":
             return [row[0] for row in rows]
         if mode == "named":
-            Row = namedtuple("Row", names, rename=True)  # type: ignore[misc]  # noqa: PYI024
-            return [Row(*row) for row in rows]
+            row_class = _row_class(names)
+            return [row_class(*row) for row in rows]
         return [tuple(row) for row in rows]
 
     def _fetch_all(self) -> list[Any]:
@@ -324,7 +324,7 @@ class QuerySet(Generic[_M]):
     @overload
     def __getitem__(self, key: slice) -> Self: ...
 
-    def __getitem__(self, key: int | slice) -> _M | Self:
+    def __getitem__(self, key: int | slice) -> _M | Self | list[_M]:
         if not isinstance(key, int | slice):
             raise TypeError(f"QuerySet indices must be integers or slices, not {type(key).__name__}.")
         if (isinstance(key, int) and key < 0) or (
@@ -332,15 +332,15 @@ class QuerySet(Generic[_M]):
         ):
             raise ValueError("Negative indexing is not supported.")
         if self._result_cache is not None:
-            return self._result_cache[key]  # type: ignore[no-any-return]
+            return self._result_cache[key]  # an object, or a list of them for a slice
         if isinstance(key, slice):
             if key.step not in (None, 1):
-                return list(self._sliced(key.start, key.stop))[:: key.step]  # type: ignore[return-value]
+                return list(self._sliced(key.start, key.stop))[:: key.step]
             return self._sliced(key.start, key.stop)
         result = list(self._sliced(key, key + 1))
         if not result:
             raise IndexError("QuerySet index out of range.")
-        return result[0]  # type: ignore[no-any-return]
+        return result[0]
 
     def _sliced(self, start: int | None, stop: int | None) -> Self:
         clone = self._clone()
@@ -372,9 +372,9 @@ class QuerySet(Generic[_M]):
             clone._high = MAX_GET_RESULTS
         return clone
 
-    def _get_result(self, rows: list[Any]) -> _M:
+    def _get_result(self, rows: list[_M]) -> _M:
         if len(rows) == 1:
-            return rows[0]  # type: ignore[no-any-return]
+            return rows[0]
         if not rows:
             raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
         count = "more than 20" if len(rows) >= MAX_GET_RESULTS else str(len(rows))
@@ -383,7 +383,10 @@ class QuerySet(Generic[_M]):
         )
 
     def get(self, *args: Any, **kwargs: Any) -> _M:
-        """The one object matching the lookups; ``Model.DoesNotExist`` or ``Model.MultipleObjectsReturned`` otherwise."""
+        """The one object matching the lookups.
+
+        ``Model.DoesNotExist`` or ``Model.MultipleObjectsReturned`` otherwise.
+        """
         return self._get_result(list(self._get_clone(args, kwargs)))
 
     async def aget(self, *args: Any, **kwargs: Any) -> _M:
@@ -633,10 +636,16 @@ class QuerySet(Generic[_M]):
         params = {key: value for key, value in lookup.items() if "__" not in key}
         for key, value in (defaults or {}).items():
             params[key] = value() if callable(value) else value
-        invalid = [name for name in params if name != "pk" and name not in {
-            *(field.name for field in self.model._meta.get_fields(include_reverse=False)),
-            *(field.attname for field in self.model._meta.fields),
-        }]
+        invalid = [
+            name
+            for name in params
+            if name != "pk"
+            and name
+            not in {
+                *(field.name for field in self.model._meta.get_fields(include_reverse=False)),
+                *(field.attname for field in self.model._meta.fields),
+            }
+        ]
         if invalid:
             raise FieldError(
                 f"Invalid field name(s) for model {self.model.__name__}: {', '.join(repr(n) for n in sorted(invalid))}."
@@ -720,7 +729,7 @@ class QuerySet(Generic[_M]):
 
 
 def _flip(term: Any) -> Any:
-    from fastjango.orm.query.expressions import OrderBy
+    from fastjango.orm.query.expressions import Combinable, OrderBy
 
     if isinstance(term, str):
         if term == "?":
@@ -728,6 +737,13 @@ def _flip(term: Any) -> Any:
         return term[1:] if term.startswith("-") else f"-{term}"
     if isinstance(term, OrderBy):
         return OrderBy(term.expression, not term.descending, term.nulls_last, term.nulls_first)
+    if isinstance(term, Combinable):
+        return term.desc()
     if isinstance(term, Expression):
-        return term.desc()  # type: ignore[attr-defined]
+        return OrderBy(term, descending=True)  # what desc() gives, for an expression without it
     return term
+
+
+def _row_class(names: list[str]) -> Callable[..., tuple[Any, ...]]:
+    """The namedtuple class of ``values_list(named=True)`` rows (a field name that is not valid becomes ``_<n>``)."""
+    return namedtuple("Row", names, rename=True)

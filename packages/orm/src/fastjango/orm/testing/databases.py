@@ -106,4 +106,3 @@ def flush_tables(databases: Databases) -> None:
         with engine.begin() as connection:
             for table in reversed(metadata.sorted_tables):
                 connection.execute(delete(table))
-

@@ -7,13 +7,24 @@ import decimal
 import uuid
 from typing import Any
 
-from fastjango.orm import CASCADE, PROTECT, SET_NULL, CheckConstraint, Index, Model, Q, UniqueConstraint, fields
+from fastjango.orm import (
+    CASCADE,
+    PROTECT,
+    RESTRICT,
+    SET_NULL,
+    CheckConstraint,
+    Index,
+    Model,
+    Q,
+    UniqueConstraint,
+    fields,
+)
 
 
 class Author(Model):
     name = fields.CharField(max_length=100)
     email = fields.EmailField(blank=True, default="")
-    born = fields.DateField(null=True)
+    born = fields.DateField(null=True, blank=True)
 
     class Meta:
         app_label = "library"
@@ -103,8 +114,33 @@ def make_library() -> dict[str, Any]:
     bob = Author.objects.create(name="Bob")
     cid = Author.objects.create(name="Cid")
     acme = Publisher.objects.create(name="Acme")
-    b1 = Book.objects.create(title="Alpha", author=ann, pages=100, price=decimal.Decimal("10.50"), publisher=acme,
-                             status=Book.Status.PUBLISHED, published=datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC))
+    b1 = Book.objects.create(
+        title="Alpha",
+        author=ann,
+        pages=100,
+        price=decimal.Decimal("10.50"),
+        publisher=acme,
+        status=Book.Status.PUBLISHED,
+        published=datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC),
+    )
     b2 = Book.objects.create(title="Beta", author=ann, pages=250, price=decimal.Decimal("20.00"), rating=4.5)
-    b3 = Book.objects.create(title="Gamma", author=bob, pages=50, editor=ann, published=datetime.datetime(2023, 7, 9, tzinfo=datetime.UTC))
+    b3 = Book.objects.create(
+        title="Gamma", author=bob, pages=50, editor=ann, published=datetime.datetime(2023, 7, 9, tzinfo=datetime.UTC)
+    )
     return {"ann": ann, "bob": bob, "cid": cid, "acme": acme, "b1": b1, "b2": b2, "b3": b3}
+
+
+class Member(Model):
+    name = fields.CharField(max_length=50)
+
+    class Meta:
+        app_label = "library"
+
+
+class Loan(Model):
+    member = fields.ForeignKey(Member, on_delete=CASCADE, related_name="loans")
+    book = fields.ForeignKey(Book, on_delete=RESTRICT, related_name="loans")
+    reader = fields.ForeignKey(Author, on_delete=CASCADE, related_name="loans")
+
+    class Meta:
+        app_label = "library"
