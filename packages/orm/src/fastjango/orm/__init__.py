@@ -44,6 +44,7 @@ from fastjango.orm.indexes import Index
 from fastjango.orm.manager import Manager
 from fastjango.orm.models import Model, metadata
 from fastjango.orm.query import F, Q, QuerySet, Value
+from fastjango.orm.query.prefetch import Prefetch
 from fastjango.orm.shortcuts import aget_object_or_404, get_object_or_404
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "NotLoadedError",
     "ObjectDoesNotExist",
     "PoolExhaustedError",
+    "Prefetch",
     "ProtectedError",
     "Q",
     "QuerySet",

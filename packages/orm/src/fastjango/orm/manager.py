@@ -131,6 +131,12 @@ class Manager(BaseManager[_M]):
     def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> QuerySet[Any]:
         return self.get_queryset().values_list(*fields, flat=flat, named=named)
 
+    def select_related(self, *fields: str) -> QuerySet[_M]:
+        return self.get_queryset().select_related(*fields)
+
+    def prefetch_related(self, *lookups: Any) -> QuerySet[_M]:
+        return self.get_queryset().prefetch_related(*lookups)
+
     def select_for_update(
         self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()
     ) -> QuerySet[_M]:

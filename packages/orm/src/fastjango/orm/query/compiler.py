@@ -297,7 +297,11 @@ class Compiler:
         from fastjango.orm.query.queryset import QuerySet
 
         if isinstance(value, Expression):
-            return value.resolve(self)
+            resolved = value.resolve(self)
+            # A mapped attribute (F("name") on the model itself) as a plain column expression, so
+            # lookups that build on it (the LIKE patterns) see an expression, not text.
+            clause = getattr(resolved, "__clause_element__", None)
+            return clause() if clause is not None else resolved
         if isinstance(value, QuerySet):
             return value._as_subquery()
         if lookup == "in":

@@ -242,15 +242,15 @@ def _date_part_sqlite(element: DatePart, compiler: SQLCompiler, **kw: Any) -> st
         "iso_week_day": "%u",
         "quarter": "%m",
     }
-    if element.part not in formats and element.part != "week":
+    if element.part == "week":  # ISO week numbers, as the other databases give them
+        return compiler.process(cast(func.strftime("%V", expression), Integer), **kw)
+    if element.part not in formats:
         raise FieldError(f"__{element.part} is not supported on SQLite.")
     value: ColumnElement[Any] = cast(func.strftime(formats[element.part], expression), Integer)
     if element.part == "week_day":
         value = value + 1
     if element.part == "quarter":
         value = (value + 2) / 3
-    if element.part == "week":  # ISO week numbers, as the other databases give them
-        return compiler.process(cast(func.strftime("%V", expression), Integer), **kw)
     return compiler.process(value, **kw)
 
 

@@ -23,6 +23,7 @@ from fastjango.orm.db.execution import aread_session, ensure_sync_allowed, read_
 from fastjango.orm.exceptions import FieldError, TransactionManagementError
 from fastjango.orm.query.compiler import Compiler
 from fastjango.orm.query.expressions import Expression, Q
+from fastjango.orm.query.prefetch import prefetch_plan
 
 if TYPE_CHECKING:
     from fastjango.orm.models.base import Model
@@ -71,6 +72,8 @@ class QuerySet(Generic[_M]):
         self._annotations: dict[str, Expression] = {}
         self._for_update: dict[str, Any] | None = None
         self._empty = False
+        self._select_related: list[str] | None = None  # None: none; []: every non-null foreign key
+        self._prefetch: list[Any] = []
         self._result_cache: list[Any] | None = None
 
     # ------------------------------------------------------------------ cloning
@@ -80,6 +83,8 @@ class QuerySet(Generic[_M]):
         clone._where = list(self._where)
         clone._order = list(self._order) if self._order is not None else None
         clone._annotations = dict(self._annotations)
+        clone._select_related = list(self._select_related) if self._select_related is not None else None
+        clone._prefetch = list(self._prefetch)
         clone._result_cache = None
         return clone
 
@@ -172,6 +177,73 @@ class QuerySet(Generic[_M]):
         clone._values = (fields, mode)
         return clone
 
+    def select_related(self, *fields: str | None) -> Self:
+        """Load these forward relations in the same query, with JOINs (``"author"``, ``"author__publisher"``).
+
+        With no names: every non-null foreign key of the model. ``select_related(None)`` clears it.
+        """
+        clone = self._clone()
+        if fields == (None,):
+            clone._select_related = None
+            return clone
+        names = [name for name in fields if name is not None]
+        for name in names:
+            self._related_path(name)  # fail early on a wrong name
+        clone._select_related = [*(clone._select_related or []), *names] if names else []
+        return clone
+
+    def prefetch_related(self, *lookups: Any) -> Self:
+        """Load related objects with one extra query per relation (``"books"``, ``Prefetch(...)``)."""
+        clone = self._clone()
+        if lookups == (None,):
+            clone._prefetch = []
+            return clone
+        clone._prefetch.extend(lookups)
+        return clone
+
+    def _related_path(self, name: str) -> list[Any]:
+        from fastjango.orm.fields.related import ForeignKey
+
+        model: Any = self.model
+        path = []
+        for part in name.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except FieldError:
+                field = None
+            if not isinstance(field, ForeignKey):
+                choices = sorted(f.name for f in model._meta.fields if isinstance(f, ForeignKey))
+                raise FieldError(
+                    f"Invalid field name {part!r} in select_related({name!r}): it must be a foreign key or "
+                    f"one-to-one field of {model.__name__}. Choices are: {', '.join(choices) or '(none)'}."
+                )
+            path.append(field)
+            model = field.remote_model
+        return path
+
+    def _joined_loads(self) -> list[Any]:
+        from sqlalchemy.orm import joinedload
+
+        from fastjango.orm.fields.related import ForeignKey
+
+        names = self._select_related
+        if names is None:
+            return []
+        if not names:
+            names = [f.name for f in self.model._meta.fields if isinstance(f, ForeignKey) and not f.null]
+        options = []
+        for name in names:
+            option: Any = None
+            for field in self._related_path(name):
+                attribute = getattr(field.model, field.name)
+                option = (
+                    joinedload(attribute, innerjoin=not field.null)
+                    if option is None
+                    else option.joinedload(attribute, innerjoin=not field.null)
+                )
+            options.append(option)
+        return options
+
     def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()) -> Self:
         """Lock the selected rows until the end of the transaction (``SELECT ... FOR UPDATE``)."""
         if nowait and skip_locked:
@@ -215,6 +287,9 @@ class QuerySet(Generic[_M]):
             statement: Select[Any] = select(*self._columns())
         else:
             statement = select(self.model)
+            loads = self._joined_loads()
+            if loads:
+                statement = statement.options(*loads)
         order_terms: list[Any] = []
         if ordered:
             for term in self._effective_ordering():
@@ -283,7 +358,16 @@ class QuerySet(Generic[_M]):
                         rows: Sequence[Any] = session.scalars(statement).all()
                     else:
                         rows = session.execute(statement).all()
-                self._result_cache = self._postprocess(rows)
+                results = self._postprocess(rows)
+                if self._prefetch and self._values is None and results:
+                    plan = prefetch_plan(results, self._prefetch)
+                    try:
+                        queryset = next(plan)
+                        while True:
+                            queryset = plan.send(queryset._fetch_all())
+                    except StopIteration:
+                        pass
+                self._result_cache = results
         return self._result_cache
 
     async def _afetch_all(self) -> list[Any]:
@@ -298,7 +382,16 @@ class QuerySet(Generic[_M]):
                         rows: Sequence[Any] = (await session.scalars(statement)).all()
                     else:
                         rows = (await session.execute(statement)).all()
-                self._result_cache = self._postprocess(rows)
+                results = self._postprocess(rows)
+                if self._prefetch and self._values is None and results:
+                    plan = prefetch_plan(results, self._prefetch)
+                    try:
+                        queryset = next(plan)
+                        while True:
+                            queryset = plan.send(await queryset._afetch_all())
+                    except StopIteration:
+                        pass
+                self._result_cache = results
         return self._result_cache
 
     def __iter__(self) -> Iterator[_M]:
