@@ -137,6 +137,15 @@ class Manager(BaseManager[_M]):
     def prefetch_related(self, *lookups: Any) -> QuerySet[_M]:
         return self.get_queryset().prefetch_related(*lookups)
 
+    def annotate(self, *args: Any, **kwargs: Any) -> QuerySet[_M]:
+        return self.get_queryset().annotate(*args, **kwargs)
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self.get_queryset().aggregate(*args, **kwargs)
+
+    async def aaggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return await self.get_queryset().aaggregate(*args, **kwargs)
+
     def select_for_update(
         self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()
     ) -> QuerySet[_M]:

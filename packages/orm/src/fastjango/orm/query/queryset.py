@@ -73,6 +73,9 @@ class QuerySet(Generic[_M]):
         self._for_update: dict[str, Any] | None = None
         self._empty = False
         self._select_related: list[str] | None = None  # None: none; []: every non-null foreign key
+        self._having: list[ColumnElement[bool]] = []
+        #: GROUP BY: None, "model" (every column of the model) or the names of values() fields.
+        self._group_by: str | list[str] | None = None
         self._prefetch: list[Any] = []
         self._result_cache: list[Any] | None = None
 
@@ -81,6 +84,8 @@ class QuerySet(Generic[_M]):
         clone = copy.copy(self)
         clone._compiler = self._compiler.clone()
         clone._where = list(self._where)
+        clone._having = list(self._having)
+        clone._group_by = list(self._group_by) if isinstance(self._group_by, list) else self._group_by
         clone._order = list(self._order) if self._order is not None else None
         clone._annotations = dict(self._annotations)
         clone._select_related = list(self._select_related) if self._select_related is not None else None
@@ -125,8 +130,103 @@ class QuerySet(Generic[_M]):
         if not q:
             return clone
         clone._compiler.call += 1
-        clone._where.append(clone._compiler.compile_q(~q if negate else q))
+        clause = clone._compiler.compile_q(~q if negate else q)
+        # A condition on an aggregate annotation belongs in HAVING, as Django puts it.
+        (clone._having if self._refers_to_aggregate(q) else clone._where).append(clause)
         return clone
+
+    def _refers_to_aggregate(self, q: Q) -> bool:
+        for child in q.children:
+            if isinstance(child, Q):
+                if self._refers_to_aggregate(child):
+                    return True
+            elif isinstance(child, Expression):
+                if child.contains_aggregate:
+                    return True
+            else:
+                annotation = self._annotations.get(child[0].split("__", 1)[0])
+                if annotation is not None and annotation.contains_aggregate:
+                    return True
+        return False
+
+    def annotate(self, *args: Any, **kwargs: Any) -> Self:
+        """Add a computed value to each object (or values() row): ``annotate(n=Count("books"))``.
+
+        An aggregate groups the rows: by object, or by the values() fields when
+        ``values()`` came first, as in Django.
+        """
+        self._not_sliced("annotate")
+        clone = self._clone()
+        named: dict[str, Expression] = {}
+        for expression in args:
+            if not hasattr(expression, "default_alias"):
+                raise TypeError(f"annotate() takes positional aggregates only; name {expression!r} with a keyword.")
+            named[expression.default_alias()] = expression
+        named.update(kwargs)
+        field_names = {
+            name for field in self.model._meta.get_fields() for name in (field.name, getattr(field, "attname", None))
+        }
+        for name, expression in named.items():
+            if not isinstance(expression, Expression):
+                raise TypeError(
+                    f"annotate({name}=...) needs an expression such as Count(), F() or Value(), not {expression!r}."
+                )
+            if name in field_names:
+                raise ValueError(f"The annotation {name!r} conflicts with a field on the model.")
+            clone._annotations[name] = expression
+            clone._compiler.annotations[name] = expression
+            if clone._values is not None:
+                names, mode = clone._values
+                clone._values = ([*names, name], mode)
+            if expression.contains_aggregate and clone._group_by is None:
+                if clone._values is not None:
+                    clone._group_by = [n for n in clone._values[0] if n not in clone._annotations]
+                else:
+                    clone._group_by = "model"
+        return clone
+
+    def _aggregate_statement(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Select[Any], list[str]]:
+        if self._group_by is not None or self._low or self._high is not None or self._distinct:
+            raise NotImplementedError(
+                "aggregate() over a grouped, sliced or distinct QuerySet is not supported yet; aggregate the "
+                "rows in Python or use values().annotate()."
+            )
+        named: dict[str, Expression] = {}
+        for expression in args:
+            if not hasattr(expression, "default_alias"):
+                raise TypeError(f"aggregate() takes positional aggregates only, not {expression!r}.")
+            named[expression.default_alias()] = expression
+        named.update(kwargs)
+        if not named:
+            raise TypeError("aggregate() needs at least one aggregate.")
+        compiler = self._compiler.clone()
+        columns = []
+        for name, expression in named.items():
+            if not getattr(expression, "contains_aggregate", False):
+                raise TypeError(f"{name!r} is not an aggregate expression.")
+            columns.append(expression.resolve(compiler).label(name))
+        statement = compiler.apply_joins(select(*columns).select_from(self.model))
+        if self._where:
+            statement = statement.where(*self._where)
+        return statement, list(named)
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Aggregate values over the whole QuerySet: ``aggregate(Avg("price"), total=Sum("pages"))``."""
+        statement, names = self._aggregate_statement(args, kwargs)
+        if self._empty:
+            return dict.fromkeys(names, None)
+        ensure_sync_allowed("aggregate()")
+        with read_session(self.db) as session:
+            row = session.execute(statement).one()
+        return dict(zip(names, row, strict=True))
+
+    async def aaggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        statement, names = self._aggregate_statement(args, kwargs)
+        if self._empty:
+            return dict.fromkeys(names, None)
+        async with aread_session(self.db) as session:
+            row = (await session.execute(statement)).one()
+        return dict(zip(names, row, strict=True))
 
     def none(self) -> Self:
         """A QuerySet that matches nothing and never queries."""
@@ -286,7 +386,8 @@ class QuerySet(Generic[_M]):
         if self._values is not None:
             statement: Select[Any] = select(*self._columns())
         else:
-            statement = select(self.model)
+            annotations = [compiler.resolve_annotation(name).label(name) for name in self._annotations]
+            statement = select(self.model, *annotations)
             loads = self._joined_loads()
             if loads:
                 statement = statement.options(*loads)
@@ -301,6 +402,12 @@ class QuerySet(Generic[_M]):
         statement = compiler.apply_joins(statement.select_from(self.model))
         if self._where:
             statement = statement.where(and_(*self._where) if len(self._where) > 1 else self._where[0])
+        if self._group_by == "model":
+            statement = statement.group_by(*self.model.__table__.c)
+        elif isinstance(self._group_by, list):
+            statement = statement.group_by(*[compiler.resolve_ref(name) for name in self._group_by])
+        if self._having:
+            statement = statement.having(and_(*self._having))
         if order_terms:
             statement = statement.order_by(*order_terms)
         if self._distinct:
@@ -334,7 +441,16 @@ class QuerySet(Generic[_M]):
     # ------------------------------------------------------------------ evaluation
     def _postprocess(self, rows: Sequence[Any]) -> list[Any]:
         if self._values is None:
-            return list(rows)
+            if not self._annotations:
+                return list(rows)
+            names = list(self._annotations)
+            objects = []
+            for row in rows:
+                obj = row[0]
+                for index, name in enumerate(names, 1):
+                    obj.__dict__[name] = row[index]
+                objects.append(obj)
+            return objects
         names, mode = self._values
         if mode == "dict":
             return [dict(zip(names, row, strict=True)) for row in rows]
@@ -354,7 +470,7 @@ class QuerySet(Generic[_M]):
                 self._check_for_update()
                 statement = self._build()
                 with read_session(self.db) as session:
-                    if self._values is None:
+                    if self._values is None and not self._annotations:
                         rows: Sequence[Any] = session.scalars(statement).all()
                     else:
                         rows = session.execute(statement).all()
@@ -378,7 +494,7 @@ class QuerySet(Generic[_M]):
                 self._check_for_update()
                 statement = self._build()
                 async with aread_session(self.db) as session:
-                    if self._values is None:
+                    if self._values is None and not self._annotations:
                         rows: Sequence[Any] = (await session.scalars(statement)).all()
                     else:
                         rows = (await session.execute(statement)).all()
@@ -536,7 +652,14 @@ class QuerySet(Generic[_M]):
 
     # ------------------------------------------------------------------ aggregates of the whole set
     def _count_statement(self) -> Select[Any]:
-        if self._distinct or self._high is not None or self._low or self._values is not None:
+        if (
+            self._distinct
+            or self._high is not None
+            or self._low
+            or self._values is not None
+            or self._group_by is not None
+            or self._having
+        ):
             inner = self._build(ordered=False).subquery()
             return select(func.count()).select_from(inner)
         statement = self._compiler.apply_joins(select(func.count()).select_from(self.model))
@@ -566,7 +689,7 @@ class QuerySet(Generic[_M]):
         statement = self._compiler.apply_joins(select(literal(1)).select_from(self.model))
         if self._where:
             statement = statement.where(*self._where)
-        if self._low or self._high is not None:
+        if self._low or self._high is not None or self._group_by is not None or self._having:
             inner = self._build(ordered=False).subquery()
             statement = select(literal(1)).select_from(inner)
         return statement.limit(1)
