@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["acall_save_hooks", "call_delete_hooks", "call_save_hooks", "hook_caller"]
+__all__ = [
+    "acall_save_hooks",
+    "await_results",
+    "call_delete_hooks",
+    "call_save_hooks",
+    "class_prepared",
+    "hook_caller",
+    "m2m_hook_results",
+    "watch_models",
+]
 
 
 def hook_caller(name: str) -> Any | None:
@@ -45,3 +55,59 @@ def call_delete_hooks(stage: str, instance: Any, using: str) -> list[Any]:
     if caller is None:
         return []
     return list(caller(model=type(instance), instance=instance, using=using))
+
+
+def m2m_hook_results(
+    through: type[Any],
+    instance: Any,
+    action: str,
+    reverse: bool,
+    related_model: type[Any],
+    pk_set: set[Any] | None,
+    using: str,
+) -> list[Any]:
+    """Call ``fastjango_orm_m2m_changed`` (sender: the through model, as in Django); results may be awaitable."""
+    caller = hook_caller("fastjango_orm_m2m_changed")
+    if caller is None:
+        return []
+    return list(
+        caller(
+            model=through,
+            instance=instance,
+            action=action,
+            reverse=reverse,
+            related_model=related_model,
+            pk_set=pk_set,
+            using=using,
+        )
+    )
+
+
+async def await_results(results: list[Any]) -> None:
+    for result in results:
+        if inspect.isawaitable(result):
+            await result
+
+
+def class_prepared(model: type[Any]) -> None:
+    """Tell every live project's plugins that ``model`` exists (historic: late plugins hear it too)."""
+    for pm in list(_plugin_managers):
+        caller = getattr(pm.hook, "fastjango_orm_class_prepared", None)
+        if caller is not None:
+            caller.call_historic(kwargs={"model": model})
+
+
+#: Plugin managers of projects that activated the ORM (weakly held: a dropped project goes away).
+_plugin_managers: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def watch_models(pm: Any) -> None:
+    """Replay every model defined so far to ``pm``'s plugins, then keep it told of new ones."""
+    from fastjango.orm.models.registry import models_registry
+
+    caller = getattr(pm.hook, "fastjango_orm_class_prepared", None)
+    if caller is None:
+        return
+    _plugin_managers.add(pm)
+    for model in models_registry.get_models():
+        caller.call_historic(kwargs={"model": model})

@@ -17,7 +17,7 @@ __all__ = ["hookspec"]
 hookspec = pluggy.HookspecMarker("fastjango")
 
 
-@hookspec
+@hookspec(historic=True)
 def fastjango_orm_class_prepared(model: type[Any]) -> None:
     """A model class was created and mapped (Django's ``class_prepared``).
 

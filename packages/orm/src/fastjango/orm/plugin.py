@@ -50,6 +50,13 @@ def fastjango_validate_settings(settings: Settings) -> list[str]:
 
 
 @hookimpl
+def fastjango_configure(project: Project) -> None:
+    from fastjango.orm.hooks import watch_models
+
+    watch_models(project.pm)
+
+
+@hookimpl
 def fastjango_register_checks(registry: CheckRegistry, settings: Settings) -> None:
     from fastjango.orm.checks import check_models
 

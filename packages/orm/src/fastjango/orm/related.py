@@ -18,6 +18,7 @@ from sqlalchemy.orm import attributes
 from fastjango.orm.db.execution import ensure_sync_allowed
 from fastjango.orm.exceptions import NotLoadedError, SynchronousOnlyOperation
 from fastjango.orm.fields.related import ForeignKey, ManyToManyField, ManyToManyReverse, ReverseRelation
+from fastjango.orm.hooks import await_results, m2m_hook_results
 from fastjango.orm.manager import Manager
 from fastjango.orm.query.queryset import QuerySet
 
@@ -381,12 +382,13 @@ class ManyRelatedManager(Manager[Any]):
             )
         )
         through = self._through_model()
+        new = [far for far in dict.fromkeys(keys) if far not in existing]
         rows = [
-            through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})})
-            for far in dict.fromkeys(keys)
-            if far not in existing
+            through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})}) for far in new
         ]
+        self._signal("pre_add", set(new))
         self._through.bulk_create(rows)
+        self._signal("post_add", set(new))
 
     async def aadd(self, *objs: Any, through_defaults: dict[str, Any] | None = None) -> None:
         key = self._key()
@@ -397,28 +399,43 @@ class ManyRelatedManager(Manager[Any]):
             .alist()
         )
         through = self._through_model()
+        new = [far for far in dict.fromkeys(keys) if far not in existing]
         rows = [
-            through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})})
-            for far in dict.fromkeys(keys)
-            if far not in existing
+            through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})}) for far in new
         ]
+        await await_results(self._signal("pre_add", set(new)))
         await self._through.abulk_create(rows)
+        await await_results(self._signal("post_add", set(new)))
+
+    def _signal(self, action: str, pk_set: set[Any] | None) -> list[Any]:
+        from fastjango.orm.db.router import db_for_write
+
+        through = self._through_model()
+        return m2m_hook_results(
+            through, self.instance, action, self._reverse, self.model, pk_set, db_for_write(through)
+        )
 
     def remove(self, *objs: Any) -> None:
-        self._through.filter(
-            **{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": self._far_keys(objs)}
-        ).delete()
+        keys = self._far_keys(objs)
+        self._signal("pre_remove", set(keys))
+        self._through.filter(**{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": keys}).delete()
+        self._signal("post_remove", set(keys))
 
     async def aremove(self, *objs: Any) -> None:
-        await self._through.filter(
-            **{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": self._far_keys(objs)}
-        ).adelete()
+        keys = self._far_keys(objs)
+        await await_results(self._signal("pre_remove", set(keys)))
+        await self._through.filter(**{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": keys}).adelete()
+        await await_results(self._signal("post_remove", set(keys)))
 
     def clear(self) -> None:
+        self._signal("pre_clear", None)
         self._through.filter(**{self.near_fk.attname: self._key()}).delete()
+        self._signal("post_clear", None)
 
     async def aclear(self) -> None:
+        await await_results(self._signal("pre_clear", None))
         await self._through.filter(**{self.near_fk.attname: self._key()}).adelete()
+        await await_results(self._signal("post_clear", None))
 
     def set(self, objs: Iterable[Any], *, clear: bool = False, through_defaults: dict[str, Any] | None = None) -> None:
         objs_ = list(objs)

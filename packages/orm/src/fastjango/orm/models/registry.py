@@ -43,6 +43,9 @@ class ModelRegistry:
         self._models[key] = model
         for operation, _ in self._pending.pop(key, []):
             operation(model)
+        from fastjango.orm.hooks import class_prepared
+
+        class_prepared(model)
 
     def get_model(self, app_label: str, model_name: str | None = None) -> type[Model]:
         """``get_model("blog", "Post")`` or ``get_model("blog.Post")``; LookupError when unknown."""
