@@ -102,7 +102,6 @@ STACKS: dict[str, Stack] = {
             server="uvicorn",
             target="stacks.fastjango_app.asgi:application",
             environ={"FASTJANGO_SETTINGS_MODULE": "stacks.fastjango_app.settings_bare"},
-            pending="needs fastjango-orm",
         ),
         Stack(
             name="fastjango",
@@ -110,7 +109,6 @@ STACKS: dict[str, Stack] = {
             server="uvicorn",
             target="stacks.fastjango_app.asgi:application",
             environ={"FASTJANGO_SETTINGS_MODULE": "stacks.fastjango_app.settings"},
-            pending="needs fastjango-orm",
         ),
         Stack(
             name="django-drf",

@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from fastjango.core.project import Project
 from fastjango.orm import PoolExhaustedError, transaction
+from fastjango.orm.exceptions import OperationalError
 from fastjango.orm.db.connections import Databases, replaced_databases
 from fastjango.orm.exceptions import ImproperlyConfigured
 from fastjango.orm.settings import DatabaseSettings, PoolSettings
@@ -50,18 +51,14 @@ def test_pool_exhaustion_is_a_fast_clear_error(fastjango_project: Project, fastj
     assert waited < 5
 
 
-@pytest.mark.servers_only
-@pytest.mark.usefixtures("transactional_db")
-def test_a_connection_killed_by_the_server_costs_no_failed_query(
-    backend: str, fastjango_test_databases: Databases
-) -> None:
-    engine = fastjango_test_databases["default"].sync_engine
-    Author.objects.create(name="Before")
-    with engine.connect() as connection:  # the pooled connection the next query will reuse
+def _kill_pooled_connection(backend: str, databases: Databases) -> None:
+    """Have the server end the connection the pool will hand out next, from another connection."""
+    engine = databases["default"].sync_engine
+    with engine.connect() as connection:  # check one out, note who it is, give it back to the pool
         own_id = connection.execute(
             text("SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()")
         ).scalar_one()
-    outsider = create_engine(engine.url, poolclass=NullPool)  # not the pool's connection
+    outsider = create_engine(engine.url, poolclass=NullPool)  # not a pooled connection
     try:
         with outsider.connect() as killer:
             if backend == "postgresql":
@@ -70,8 +67,39 @@ def test_a_connection_killed_by_the_server_costs_no_failed_query(
                 killer.execute(text(f"KILL {int(own_id)}"))
     finally:
         outsider.dispose()
-    # pool_pre_ping notices the dead connection and replaces it: the query succeeds.
-    assert Author.objects.count() == 1
+
+
+def _with_pool(databases: Databases, **pool: object) -> Databases:
+    config = databases._configs["default"]
+    return Databases({"default": config.model_copy(update={"POOL": PoolSettings(**pool)})})  # type: ignore[arg-type]
+
+
+@pytest.mark.servers_only
+@pytest.mark.usefixtures("transactional_db")
+def test_a_dead_connection_costs_at_most_one_failed_query(
+    backend: str, fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    databases = _with_pool(fastjango_test_databases)
+    with replaced_databases(fastjango_project, databases):
+        Author.objects.create(name="Before")
+        _kill_pooled_connection(backend, databases)
+        with pytest.raises(OperationalError):
+            Author.objects.count()  # meets the dead connection: the pool is renewed
+        assert Author.objects.count() == 1  # and the next query works
+        databases.close()
+
+
+@pytest.mark.servers_only
+@pytest.mark.usefixtures("transactional_db")
+def test_with_pre_ping_a_dead_connection_costs_nothing(
+    backend: str, fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    databases = _with_pool(fastjango_test_databases, PRE_PING=True)
+    with replaced_databases(fastjango_project, databases):
+        Author.objects.create(name="Before")
+        _kill_pooled_connection(backend, databases)
+        assert Author.objects.count() == 1
+        databases.close()
 
 
 def test_bad_database_settings_name_the_problem() -> None:

@@ -23,7 +23,11 @@ class PoolSettings(BaseModel):
     TIMEOUT: float = Field(default=10.0, gt=0, description="Seconds to wait for a free connection before failing.")
     RECYCLE: int = Field(default=1800, ge=-1, description="Seconds after which a connection is replaced; -1 never.")
     PRE_PING: bool = Field(
-        default=True, description="Test a connection before use, so a restarted server costs no error."
+        default=False,
+        description=(
+            "Test each connection before use (one more round trip per query): a restarted server then costs no "
+            "error at all. Off, the first query to meet a dead connection fails and the whole pool is renewed."
+        ),
     )
 
 
