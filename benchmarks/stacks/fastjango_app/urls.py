@@ -9,7 +9,5 @@ urlpatterns = [
     path("hello/", hello, name="hello"),
     path("items/", api.list_items, response_model=list[ItemPublic], name="item-list"),
     path("items/<int:item_id>/", api.read_item, response_model=ItemPublic, name="item-detail"),
-    path(
-        "items/", api.create_item, methods=["POST"], status_code=201, response_model=ItemPublic, name="item-create"
-    ),
+    path("items/", api.create_item, methods=["POST"], status_code=201, response_model=ItemPublic, name="item-create"),
 ]

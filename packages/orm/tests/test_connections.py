@@ -12,9 +12,8 @@ from sqlalchemy.pool import NullPool
 
 from fastjango.core.project import Project
 from fastjango.orm import PoolExhaustedError, transaction
-from fastjango.orm.exceptions import OperationalError
 from fastjango.orm.db.connections import Databases, replaced_databases
-from fastjango.orm.exceptions import ImproperlyConfigured
+from fastjango.orm.exceptions import ImproperlyConfigured, OperationalError
 from fastjango.orm.settings import DatabaseSettings, PoolSettings
 
 
