@@ -44,8 +44,21 @@ def test_pool_exhaustion_is_a_fast_clear_error(fastjango_project: Project, fastj
             worker.join(10)
             waited = time.monotonic() - started
         assert Author.objects.count() == 1  # the pool works again once the block ends
+        with transaction.atomic():  # the pool is free again: a block can open
+
+            def blocked_atomic() -> None:
+                with fastjango_project.activated():
+                    try:
+                        with transaction.atomic():
+                            pass
+                    except BaseException as error:
+                        errors.append(error)
+
+            worker = threading.Thread(target=blocked_atomic)
+            worker.start()
+            worker.join(10)
         tiny.close()
-    assert len(errors) == 1 and isinstance(errors[0], PoolExhaustedError)
+    assert len(errors) == 2 and all(isinstance(error, PoolExhaustedError) for error in errors)
     assert "all 1 pooled connections are in use" in str(errors[0])
     assert waited < 5
 

@@ -235,3 +235,19 @@ def test_model_declaration_errors_are_clear() -> None:
 def test_date_default_and_auto_fields() -> None:
     ann = Author.objects.create(name="Ann", born=datetime.date(2000, 1, 1))
     assert Author.objects.get(pk=ann.pk).born == datetime.date(2000, 1, 1)
+
+
+def test_saving_an_object_whose_row_was_deleted_inserts_it_again() -> None:
+    ann = Author.objects.create(name="Ann")
+    loaded = Author.objects.get(pk=ann.pk)
+    Author.objects.filter(pk=ann.pk).delete()
+    loaded.save()
+    assert Author.objects.filter(pk=ann.pk).exists()
+
+
+def test_force_insert_of_an_existing_row_is_an_integrity_error() -> None:
+    ann = Author.objects.create(name="Ann")
+    loaded = Author.objects.get(pk=ann.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        loaded.save(force_insert=True)
+    assert Author.objects.count() == 1

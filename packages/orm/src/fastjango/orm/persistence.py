@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Executable, case, insert, update
+from sqlalchemy import Executable, case, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
 
 from fastjango.orm.db.connections import get_databases
@@ -88,7 +88,7 @@ def _save_plan(instance: Model, force_insert: bool, force_update: bool, update_f
     table = type(instance).__table__
     pk = meta.pk
     assert pk is not None
-    adding = instance._adding and not force_update
+    adding = (instance._adding or force_insert) and not force_update
     if force_insert and force_update:
         raise ValueError("Cannot force both insert and update in save().")
     if update_fields is not None and adding:
@@ -129,7 +129,8 @@ def _save_plan(instance: Model, force_insert: bool, force_update: bool, update_f
         key = result.inserted_primary_key
         if key is not None and key[0] is not None:
             setattr(instance, pk.attname, key[0])
-    make_transient_to_detached(instance)
+    if inspect(instance).transient:  # a row saved again after its deletion elsewhere is detached already
+        make_transient_to_detached(instance)
     return None
 
 

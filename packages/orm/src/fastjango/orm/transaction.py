@@ -27,11 +27,14 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, TypeVar, cast, overload
 
+from sqlalchemy import exc as sa_exc
+
 from fastjango.orm.db.connections import get_databases
 from fastjango.orm.db.execution import (
     TransactionState,
     current_transaction,
     ensure_sync_allowed,
+    pool_error,
     reset_transaction,
     set_transaction,
 )
@@ -79,7 +82,11 @@ class Atomic:
         ensure_sync_allowed("atomic()")
         state = current_transaction(self.using)
         if state is None:
-            connection = get_databases()[self.using].sync_engine.connect()
+            database = get_databases()[self.using]
+            try:
+                connection = database.sync_engine.connect()
+            except sa_exc.TimeoutError as error:
+                raise pool_error(database) from error
             try:
                 root = connection.begin()
             except BaseException:
@@ -134,7 +141,11 @@ class Atomic:
     async def __aenter__(self) -> Atomic:
         state = current_transaction(self.using)
         if state is None:
-            connection = await get_databases()[self.using].async_engine.connect()
+            database = get_databases()[self.using]
+            try:
+                connection = await database.async_engine.connect()
+            except sa_exc.TimeoutError as error:
+                raise pool_error(database) from error
             try:
                 root = await connection.begin()
             except BaseException:

@@ -73,6 +73,8 @@ class Database:
 
         @event.listens_for(engine, "before_cursor_execute")
         def _announce(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
+            if statement == "BEGIN":
+                return  # SQLite's explicit BEGIN (see below) is transaction control, not a query
             for listener in query_listeners:
                 listener(alias, statement)
 

@@ -117,7 +117,8 @@ def _usable(state: TransactionState, is_async: bool) -> None:
         )
 
 
-def _pool_error(database: Database, error: sa_exc.TimeoutError) -> PoolExhaustedError:
+def pool_error(database: Database) -> PoolExhaustedError:
+    """The error for a pool that had no connection to give within its timeout."""
     pool = database.config.POOL
     return PoolExhaustedError(
         f"Database {database.alias!r}: all {pool.SIZE + pool.MAX_OVERFLOW} pooled connections are in use and none "
@@ -151,7 +152,7 @@ def read_session(alias: str | None) -> Iterator[Session]:
     try:
         yield session
     except sa_exc.TimeoutError as error:
-        raise _pool_error(database, error) from error
+        raise pool_error(database) from error
     finally:
         session.close()
 
@@ -176,7 +177,7 @@ async def aread_session(alias: str | None) -> AsyncIterator[AsyncSession]:
     try:
         yield session
     except sa_exc.TimeoutError as error:
-        raise _pool_error(database, error) from error
+        raise pool_error(database) from error
     finally:
         await session.close()
 
@@ -198,7 +199,7 @@ def write_connection(alias: str | None) -> Iterator[Connection]:
         with database.sync_engine.begin() as connection:
             yield connection
     except sa_exc.TimeoutError as error:
-        raise _pool_error(database, error) from error
+        raise pool_error(database) from error
 
 
 @asynccontextmanager
@@ -218,4 +219,4 @@ async def awrite_connection(alias: str | None) -> AsyncIterator[AsyncConnection]
         async with database.async_engine.begin() as connection:
             yield connection
     except sa_exc.TimeoutError as error:
-        raise _pool_error(database, error) from error
+        raise pool_error(database) from error

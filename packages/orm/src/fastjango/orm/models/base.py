@@ -308,7 +308,7 @@ class Model(_Base):
         using: str | None = None,
         update_fields: Iterable[str] | None = None,
     ) -> None:
-        """Insert the object, or update its row: only the fields that changed, or ``update_fields``."""
+        """Insert the object, or update its row: every concrete field (as Django does), or only ``update_fields``."""
         from fastjango.orm.persistence import save_instance
 
         save_instance(

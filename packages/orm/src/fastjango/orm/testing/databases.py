@@ -8,6 +8,7 @@ temporary file.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,11 +32,16 @@ if TYPE_CHECKING:
 __all__ = ["flush_tables", "setup_test_databases"]
 
 
+_sequence = itertools.count(1)
+
+
 def _test_name(config: DatabaseSettings, url: URL) -> str:
     explicit = config.TEST.get("NAME")
     if explicit:
         return str(explicit)
-    return f"test_{url.database}_{os.getpid()}"
+    # Per process and per set of test databases: two projects tested in one run (or two runs at
+    # once) must never share, and so never drop, each other's database.
+    return f"test_{url.database}_{os.getpid()}_{next(_sequence)}"
 
 
 def _create_server_database(url: URL, name: str, vendor: str) -> None:
