@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overloa
 from fastjango.orm.query.queryset import QuerySet
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterable, Sequence
+    from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 
     from fastjango.orm.models.base import Model
 
@@ -145,6 +145,12 @@ class Manager(BaseManager[_M]):
 
     async def aaggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return await self.get_queryset().aaggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[_M]:
+        return self.get_queryset().iterator(chunk_size)
+
+    def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[_M]:
+        return self.get_queryset().aiterator(chunk_size)
 
     def select_for_update(
         self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()

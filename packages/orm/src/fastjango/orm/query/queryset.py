@@ -74,6 +74,8 @@ class QuerySet(Generic[_M]):
         self._empty = False
         self._select_related: list[str] | None = None  # None: none; []: every non-null foreign key
         self._having: list[ColumnElement[bool]] = []
+        #: union / intersection / difference: (SQL operator, querysets, keep duplicates)
+        self._combinator: tuple[str, list[QuerySet[Any]], bool] | None = None
         #: GROUP BY: None, "model" (every column of the model) or the names of values() fields.
         self._group_by: str | list[str] | None = None
         self._prefetch: list[Any] = []
@@ -123,6 +125,8 @@ class QuerySet(Generic[_M]):
 
     def _filter(self, q: Q, *, negate: bool, operation: str) -> Self:
         self._not_sliced(operation)
+        if self._combinator is not None:
+            raise NotImplementedError(f"{operation}() after {self._combinator[0]}() is not supported (as in Django).")
         for child in q.children:
             if not isinstance(child, Q | tuple | Expression):
                 raise TypeError(f"{operation}() arguments must be Q objects or expressions, not {child!r}.")
@@ -382,6 +386,8 @@ class QuerySet(Generic[_M]):
         return columns
 
     def _build(self, *, ordered: bool = True) -> Select[Any]:
+        if self._combinator is not None:
+            return self._build_combined(ordered=ordered)
         compiler = self._compiler
         if self._values is not None:
             statement: Select[Any] = select(*self._columns())
@@ -421,6 +427,154 @@ class QuerySet(Generic[_M]):
                 nowait=self._for_update["nowait"], skip_locked=self._for_update["skip_locked"]
             )
         return statement
+
+    def _build_combined(self, *, ordered: bool) -> Select[Any]:
+        from sqlalchemy import except_, except_all, intersect, intersect_all, union, union_all
+        from sqlalchemy.orm import aliased
+
+        assert self._combinator is not None
+        kind, parts, keep_all = self._combinator
+        operators = {
+            ("union", False): union,
+            ("union", True): union_all,
+            ("intersection", False): intersect,
+            ("intersection", True): intersect_all,
+            ("difference", False): except_,
+            ("difference", True): except_all,
+        }
+        compound = operators[(kind, keep_all)](*[part._build(ordered=False) for part in parts]).subquery()
+        if self._values is not None:
+            statement: Select[Any] = select(*compound.c)
+            by_name = {column.key: column for column in compound.c}
+        else:
+            entity = aliased(self.model, compound)
+            statement = select(entity)
+            by_name = {field.name: getattr(entity, field.attname) for field in self.model._meta.concrete_fields}
+            by_name.update(
+                {field.attname: getattr(entity, field.attname) for field in self.model._meta.concrete_fields}
+            )
+            by_name["pk"] = getattr(entity, self._pk_name())
+        if ordered:
+            terms = []
+            for term in self._effective_ordering():
+                if not isinstance(term, str) or term.lstrip("-") not in by_name:
+                    raise FieldError(
+                        f"A combined QuerySet ({kind}) can only be ordered by its own columns, not {term!r}."
+                    )
+                column = by_name[term.lstrip("-")]
+                terms.append(column.desc() if term.startswith("-") else column.asc())
+            if terms:
+                statement = statement.order_by(*terms)
+        if self._high is not None:
+            statement = statement.limit(self._high - self._low)
+        if self._low:
+            statement = statement.offset(self._low)
+        return statement
+
+    def _combine(self, kind: str, others: tuple[QuerySet[Any], ...], keep_all: bool) -> Self:
+        candidates: list[QuerySet[Any]] = [self, *others]
+        if any(qs._combinator is not None for qs in candidates):
+            raise NotImplementedError("Combining an already combined QuerySet is not supported yet.")
+        for part in candidates:
+            if part._low or part._high is not None or part._prefetch or part._select_related is not None:
+                raise TypeError(f"{kind}() takes QuerySets without slicing, select_related or prefetch_related.")
+        clone = self._clone()
+        parts: list[QuerySet[Any]] = [part._clone() for part in candidates]
+        for part in parts:
+            part._order = []
+        clone._combinator = (kind, parts, keep_all)
+        clone._order = []
+        return clone
+
+    def union(self, *others: QuerySet[Any], all: bool = False) -> Self:  # noqa: A002
+        """Rows of this QuerySet or any of ``others`` (``UNION``; ``all=True`` keeps duplicates)."""
+        return self._combine("union", others, all)
+
+    def intersection(self, *others: QuerySet[Any]) -> Self:
+        """Rows in this QuerySet and in every one of ``others`` (``INTERSECT``)."""
+        return self._combine("intersection", others, False)
+
+    def difference(self, *others: QuerySet[Any]) -> Self:
+        """Rows in this QuerySet and in none of ``others`` (``EXCEPT``)."""
+        return self._combine("difference", others, False)
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[_M]:
+        """Stream the rows without caching them, fetching ``chunk_size`` (2000) at a time.
+
+        The connection stays checked out until the iteration ends. With
+        ``prefetch_related()``, each chunk gets its own prefetch queries.
+        """
+        ensure_sync_allowed("iterator()")
+        size = self._chunk_size(chunk_size)
+        self._check_for_update()
+        statement = self._build()
+        with read_session(self.db) as session:
+            result = session.execute(self._streamed(statement, size))
+            for partition in result.partitions(size):
+                objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
+                self._prefetch_chunk(objects)
+                yield from objects
+
+    async def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[_M]:
+        """``iterator()`` for async code: ``async for obj in qs.aiterator(): ...``."""
+        size = self._chunk_size(chunk_size)
+        self._check_for_update()
+        statement = self._build()
+        async with aread_session(self.db) as session:
+            partitions = await self._apartitions(session, statement, size)
+            async for partition in partitions:
+                objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
+                if self._prefetch and self._values is None and objects:
+                    plan = prefetch_plan(objects, self._prefetch)
+                    try:
+                        queryset = next(plan)
+                        while True:
+                            queryset = plan.send(await queryset._afetch_all())
+                    except StopIteration:
+                        pass
+                for obj in objects:
+                    yield obj
+
+    async def _apartitions(self, session: Any, statement: Select[Any], size: int) -> AsyncIterator[Sequence[Any]]:
+        from fastjango.orm.db.connections import get_databases
+
+        if get_databases()[self.db].vendor in ("mysql", "mariadb"):
+            buffered = await session.execute(statement)  # see _streamed()
+
+            async def chunks() -> AsyncIterator[Sequence[Any]]:
+                for partition in buffered.partitions(size):
+                    yield partition
+
+            return chunks()
+        streamed = await session.stream(statement.execution_options(yield_per=size))
+        return streamed.partitions(size)  # type: ignore[no-any-return]
+
+    def _streamed(self, statement: Select[Any], size: int) -> Select[Any]:
+        from fastjango.orm.db.connections import get_databases
+
+        if get_databases()[self.db].vendor in ("mysql", "mariadb"):
+            # A MariaDB connection cannot run another query while it streams, so the rows are read
+            # at once and handed out in chunks (Django does the same there).
+            return statement
+        return statement.execution_options(yield_per=size)
+
+    def _chunk_size(self, chunk_size: int | None) -> int:
+        if chunk_size is not None and chunk_size <= 0:
+            raise ValueError("chunk_size must be a positive integer.")
+        return chunk_size or 2000
+
+    def _plain_rows(self) -> bool:
+        return self._values is None and not self._annotations
+
+    def _prefetch_chunk(self, objects: list[Any]) -> None:
+        if self._prefetch and self._values is None and objects:
+            plan = prefetch_plan(objects, self._prefetch)
+            try:
+                queryset = next(plan)
+                while True:
+                    queryset = plan.send(queryset._fetch_all())
+            except StopIteration:
+                pass
 
     def _as_subquery(self) -> Any:
         """This QuerySet as the right-hand side of ``__in``: its primary keys, or its single values() column."""
@@ -659,6 +813,7 @@ class QuerySet(Generic[_M]):
             or self._values is not None
             or self._group_by is not None
             or self._having
+            or self._combinator is not None
         ):
             inner = self._build(ordered=False).subquery()
             return select(func.count()).select_from(inner)
@@ -689,7 +844,7 @@ class QuerySet(Generic[_M]):
         statement = self._compiler.apply_joins(select(literal(1)).select_from(self.model))
         if self._where:
             statement = statement.where(*self._where)
-        if self._low or self._high is not None or self._group_by is not None or self._having:
+        if self._low or self._high is not None or self._group_by is not None or self._having or self._combinator:
             inner = self._build(ordered=False).subquery()
             statement = select(literal(1)).select_from(inner)
         return statement.limit(1)
