@@ -152,6 +152,12 @@ class Manager(BaseManager[_M]):
     def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[_M]:
         return self.get_queryset().aiterator(chunk_size)
 
+    def only(self, *fields: str) -> QuerySet[_M]:
+        return self.get_queryset().only(*fields)
+
+    def defer(self, *fields: str | None) -> QuerySet[_M]:
+        return self.get_queryset().defer(*fields)
+
     def select_for_update(
         self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()
     ) -> QuerySet[_M]:

@@ -232,6 +232,9 @@ class ModelBuilder:
                     f"{cls.__name__}.{m2m.name}",
                 )
         self._managers()
+        from fastjango.orm.deferred import install_deferred_loader
+
+        install_deferred_loader(cls)
         models_registry.register(cls)
 
     def _check_constraints(self) -> None:

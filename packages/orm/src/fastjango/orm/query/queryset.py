@@ -20,6 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from fastjango.orm.db.execution import aread_session, ensure_sync_allowed, read_session
+from fastjango.orm.deferred import mark_deferred
 from fastjango.orm.exceptions import FieldError, TransactionManagementError
 from fastjango.orm.query.compiler import Compiler
 from fastjango.orm.query.expressions import Expression, Q
@@ -74,6 +75,8 @@ class QuerySet(Generic[_M]):
         self._empty = False
         self._select_related: list[str] | None = None  # None: none; []: every non-null foreign key
         self._having: list[ColumnElement[bool]] = []
+        #: only() / defer(): (field names, True for only)
+        self._deferred: tuple[tuple[str, ...], bool] | None = None
         #: union / intersection / difference: (SQL operator, querysets, keep duplicates)
         self._combinator: tuple[str, list[QuerySet[Any]], bool] | None = None
         #: GROUP BY: None, "model" (every column of the model) or the names of values() fields.
@@ -281,6 +284,46 @@ class QuerySet(Generic[_M]):
         clone._values = (fields, mode)
         return clone
 
+    def only(self, *fields: str) -> Self:
+        """Load just these fields (and the primary key); the others load on first access in sync code."""
+        return self._defer_clone(fields, only=True)
+
+    def defer(self, *fields: str | None) -> Self:
+        """Do not load these fields until they are read (sync code); ``defer(None)`` clears it."""
+        if fields == (None,):
+            clone = self._clone()
+            clone._deferred = None
+            return clone
+        names = tuple(name for name in fields if name is not None)
+        previous = self._deferred
+        if previous is not None and not previous[1]:
+            names = (*previous[0], *names)
+        return self._defer_clone(names, only=False)
+
+    def _defer_clone(self, fields: tuple[str, ...], *, only: bool) -> Self:
+        meta = self.model._meta
+        for name in fields:
+            if "__" in name:
+                raise NotImplementedError(f"only()/defer() of related fields ({name!r}) is not supported yet.")
+            field = meta.get_field(name)
+            if not getattr(field, "concrete", False) or getattr(field, "many_to_many", False):
+                raise FieldError(f"{name!r} is not a column of {self.model.__name__}; only()/defer() take fields.")
+            if field.primary_key and not only:
+                raise FieldError("The primary key cannot be deferred.")
+        clone = self._clone()
+        clone._deferred = (tuple(fields), only)
+        return clone
+
+    def _deferred_attnames(self) -> list[str]:
+        if self._deferred is None:
+            return []
+        names, only = self._deferred
+        meta = self.model._meta
+        chosen = {meta.get_field(name).attname for name in names}
+        if only:
+            return [f.attname for f in meta.concrete_fields if f.attname not in chosen and not f.primary_key]
+        return sorted(chosen)
+
     def select_related(self, *fields: str | None) -> Self:
         """Load these forward relations in the same query, with JOINs (``"author"``, ``"author__publisher"``).
 
@@ -395,6 +438,11 @@ class QuerySet(Generic[_M]):
             annotations = [compiler.resolve_annotation(name).label(name) for name in self._annotations]
             statement = select(self.model, *annotations)
             loads = self._joined_loads()
+            deferred = self._deferred_attnames()
+            if deferred:
+                from sqlalchemy.orm import defer as sa_defer
+
+                loads.extend(sa_defer(getattr(self.model, name)) for name in deferred)
             if loads:
                 statement = statement.options(*loads)
         order_terms: list[Any] = []
@@ -594,17 +642,26 @@ class QuerySet(Generic[_M]):
 
     # ------------------------------------------------------------------ evaluation
     def _postprocess(self, rows: Sequence[Any]) -> list[Any]:
-        if self._values is None:
-            if not self._annotations:
-                return list(rows)
-            names = list(self._annotations)
-            objects = []
-            for row in rows:
-                obj = row[0]
-                for index, name in enumerate(names, 1):
-                    obj.__dict__[name] = row[index]
-                objects.append(obj)
+        if self._values is None and self._deferred is not None:
+            objects = self._postprocess_objects(rows)
+            mark_deferred(objects, self._deferred_attnames())
             return objects
+        return self._postprocess_objects(rows) if self._values is None else self._postprocess_values(rows)
+
+    def _postprocess_objects(self, rows: Sequence[Any]) -> list[Any]:
+        if not self._annotations:
+            return list(rows)
+        names = list(self._annotations)
+        objects = []
+        for row in rows:
+            obj = row[0]
+            for index, name in enumerate(names, 1):
+                obj.__dict__[name] = row[index]
+            objects.append(obj)
+        return objects
+
+    def _postprocess_values(self, rows: Sequence[Any]) -> list[Any]:
+        assert self._values is not None
         names, mode = self._values
         if mode == "dict":
             return [dict(zip(names, row, strict=True)) for row in rows]
