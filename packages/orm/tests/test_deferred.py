@@ -9,7 +9,6 @@ from fastjango.orm import FieldError, NotLoadedError
 from fastjango.orm.testing import assert_num_queries, capture_queries
 
 
-
 @pytest.mark.usefixtures("db")
 def test_only_reads_fewer_columns_and_loads_the_rest_on_access() -> None:
     make_library()
