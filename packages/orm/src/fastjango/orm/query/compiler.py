@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 
 __all__ = ["LOOKUP_SEP", "Compiler", "Join"]
 
+
+def _clause(element: Any) -> Any:
+    """A mapped attribute as its plain column expression (other elements as they are)."""
+    clause = getattr(element, "__clause_element__", None)
+    return clause() if clause is not None else element
+
+
 LOOKUP_SEP = "__"
 
 
@@ -251,6 +258,12 @@ class Compiler:
         lhs, rest, field = resolved.column, list(resolved.rest), resolved.field
         lookup_name = "exact"
         transformed = False
+        from fastjango.orm.fields.scalar import JSONField
+
+        if isinstance(field, JSONField) and rest:
+            json_condition = self._json_lookup(_clause(lhs), rest, value, key)
+            if json_condition is not None:
+                return json_condition
         while rest:
             name = rest.pop(0)
             if name in TRANSFORMS and (rest or name not in LOOKUPS):
@@ -269,6 +282,23 @@ class Compiler:
             # Django: exclude(x=1) keeps rows where x is NULL.
             condition = and_(condition, lhs.is_not(None))
         return condition
+
+    def _json_lookup(self, column: Any, rest: list[str], value: Any, key: str) -> ColumnElement[bool] | None:
+        """Lookups into a JSON document: ``data__has_key="a"``, ``data__a__b=1``, ``data__tags__0="x"``."""
+        from fastjango.orm.query.json import has_key, json_compare
+
+        if rest == ["has_key"]:
+            return has_key(column, str(value))
+        if rest[0] in LOOKUPS:
+            return None  # data__isnull=True and friends apply to the whole column
+        path: list[str | int] = []
+        while rest and rest[0] not in LOOKUPS:
+            part = rest.pop(0)
+            path.append(int(part) if part.isdigit() else part)
+        lookup = rest.pop(0) if rest else "exact"
+        if rest:
+            raise FieldError(f"Unsupported lookup {'__'.join(rest)!r} for {key!r}.")
+        return json_compare(column, path, lookup, value)
 
     def _is_multivalued(self, key: str) -> bool:
         probe = self.clone()
