@@ -25,6 +25,7 @@ from harness import report
 from harness.db import DatabaseConfig, prepare_database
 from harness.inprocess import InProcessResult, in_process_table, measure_in_process
 from harness.machine import describe_machine, load_average
+from harness.ormbench import OrmResult, measure_orms, orm_table, orm_targets
 from harness.procstat import cpu_busy_seconds
 from harness.runner import RunOptions, run_c10k, run_matrix
 from harness.scenarios import SCENARIOS, get_scenarios
@@ -62,6 +63,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--in-process-requests", type=int, default=3000, help="requests per in-process round (default 3000)"
     )
+    parser.add_argument(
+        "--orm-rounds", type=int, default=15, help="rounds of the ORM-only comparison, 0 to skip (default 15)"
+    )
+    parser.add_argument("--orm-operations", type=int, default=200, help="operations per ORM round (default 200)")
     parser.add_argument("--timeout", type=float, default=5.0, help="wrk's per-request timeout in seconds (default 5)")
     parser.add_argument(
         "--c10k", action=argparse.BooleanOptionalAction, default=True, help="run the many-connections test"
@@ -81,6 +86,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.smoke:
         args.duration, args.warmup, args.repetitions, args.hello_passes = 1.0, 1.0, 1, 1
         args.in_process_rounds, args.in_process_requests = min(args.in_process_rounds, 2), 300
+        args.orm_rounds, args.orm_operations = min(args.orm_rounds, 1), 20
         args.c10k_connections, args.c10k_duration = min(args.c10k_connections, 1_000), 3.0
     return args
 
@@ -212,6 +218,17 @@ def main(argv: list[str] | None = None) -> int:
             rounds=args.in_process_rounds,
             requests_per_round=args.in_process_requests,
         )
+    orm_results: dict[str, OrmResult] = {}
+    if args.orm_rounds > 0:
+        progress(f"ORM only: {args.orm_rounds} rounds of {args.orm_operations} operations per ORM and scenario")
+        orm_results = measure_orms(
+            python=options.python,
+            cwd=BASE_DIR,
+            environ=database.environ(),
+            cpu=options.client_cpu,
+            rounds=args.orm_rounds,
+            operations=args.orm_operations,
+        )
     c10k = run_c10k(stacks, options, progress) if args.c10k else []
     load_after = load_average()
     elapsed = time.monotonic() - clock
@@ -226,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     if in_process:
         print()
         print(in_process_table(in_process))
+    if orm_results:
+        print()
+        print(orm_table(orm_results))
     if c10k:
         print()
         print(report.c10k_table(c10k))
@@ -245,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         "cells": [cell.as_dict() for cell in cells],
         "c10k": [result.as_dict() for result in c10k],
         "in_process": {name: {"per_request_ns": r.per_request_ns} for name, r in in_process.items()},
+        "orm": {
+            "rounds": {name: r.rounds for name, r in orm_results.items()},
+            "targets": orm_targets(orm_results) if orm_results else [],
+        },
     }
     report.write_json(json_path, document)
     print(f"JSON: {json_path}  ({elapsed:.0f} s; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after)")
