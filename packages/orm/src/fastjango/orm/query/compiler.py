@@ -119,7 +119,7 @@ class Compiler:
                     if not later or later[0] in LOOKUPS or later[0] in TRANSFORMS:
                         direct, rest = True, later  # author__id=5 reads author_id, no join
                 if direct:
-                    column = getattr(entity, field.attname)
+                    column = self._column(entity, field)
                     return Resolved(field, column, rest, nullable or field.null, multivalued_prefix)
                 path = (*path, part)
                 source = entity
@@ -202,7 +202,7 @@ class Compiler:
                     assert pk is not None
                     return Resolved(pk, getattr(entity, pk.attname), rest, True, multivalued_prefix)
             else:
-                column = getattr(entity, field.attname)
+                column = self._column(entity, field)
                 return Resolved(field, column, rest, nullable or field.null, multivalued_prefix)
             index += 1
         if index < len(parts):
@@ -211,6 +211,15 @@ class Compiler:
                 f"Choices are: {', '.join(sorted(model._meta.field_names))}."
             )
         raise FieldError(f"Cannot resolve {name!r} into a field.")
+
+    def _column(self, entity: Any, field: Any) -> Any:
+        """The column of ``field`` on ``entity``: the table's own Column for the queried model itself
+        (a comparison on it builds several times faster than on the ORM attribute), else the alias's."""
+        if entity is self.model:
+            table = getattr(entity, "__table__", None)
+            if table is not None:
+                return table.c[field.column]
+        return getattr(entity, field.attname)
 
     def resolve_annotation(self, name: str) -> ColumnElement[Any]:
         element = self.resolved_annotations.get(name)

@@ -453,7 +453,8 @@ class QuerySet(Generic[_M]):
                 else:
                     order_terms.extend(compiler.compile_order(term))
         # Ordering may add joins too, so joins are applied last.
-        statement = compiler.apply_joins(statement.select_from(self.model))
+        if compiler.joins:  # an explicit FROM only when joins need one to start from
+            statement = compiler.apply_joins(statement.select_from(self.model))
         if self._where:
             statement = statement.where(and_(*self._where) if len(self._where) > 1 else self._where[0])
         if self._group_by == "model":
