@@ -20,7 +20,7 @@ from typing import IO
 
 from harness.stacks import Stack
 
-__all__ = ["InProcessResult", "in_process_table", "measure_in_process"]
+__all__ = ["InProcessResult", "in_process_table", "measure_in_process", "read_worker_line"]
 
 
 @dataclass
@@ -101,7 +101,7 @@ def _start(
     worker = subprocess.Popen(
         command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    line = _read(worker.stdout, stack.name, worker)
+    line = read_worker_line(worker.stdout, stack.name, worker)
     if line != "ready":
         raise RuntimeError(f"{stack.name}: the in-process worker said {line!r} instead of 'ready'.")
     return worker
@@ -111,10 +111,10 @@ def _batch(worker: subprocess.Popen[str], count: int, name: str) -> int:
     assert worker.stdin is not None
     worker.stdin.write(f"{count}\n")
     worker.stdin.flush()
-    return int(_read(worker.stdout, name, worker))
+    return int(read_worker_line(worker.stdout, name, worker))
 
 
-def _read(stream: IO[str] | None, name: str, worker: subprocess.Popen[str]) -> str:
+def read_worker_line(stream: IO[str] | None, name: str, worker: subprocess.Popen[str]) -> str:
     assert stream is not None
     line = stream.readline().strip()
     if not line:

@@ -16,7 +16,8 @@ import statistics
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+
+from harness.inprocess import read_worker_line
 
 __all__ = ["ORMS", "OrmResult", "measure_orms", "orm_table", "orm_targets"]
 
@@ -50,20 +51,10 @@ def _start(orm: str, *, python: str, cwd: Path, environ: dict[str, str], cpu: in
         stderr=subprocess.PIPE,
         text=True,
     )
-    line = _read(worker.stdout, orm, worker)
+    line = read_worker_line(worker.stdout, orm, worker)
     if line != "ready":
         raise RuntimeError(f"{orm}: the ORM worker said {line!r} instead of 'ready'.")
     return worker
-
-
-def _read(stream: IO[str] | None, name: str, worker: subprocess.Popen[str]) -> str:
-    assert stream is not None
-    line = stream.readline().strip()
-    if not line:
-        worker.wait(timeout=10)
-        error = worker.stderr.read() if worker.stderr is not None else ""
-        raise RuntimeError(f"{name}: the ORM worker exited ({worker.returncode}).\n{error[-2000:]}")
-    return line
 
 
 def measure_orms(
@@ -83,7 +74,7 @@ def measure_orms(
                     assert worker.stdin is not None
                     worker.stdin.write(f"{scenario} {operations}\n")
                     worker.stdin.flush()
-                    cpu_ns, wall_ns = (int(part) for part in _read(worker.stdout, orm, worker).split())
+                    cpu_ns, wall_ns = (int(part) for part in read_worker_line(worker.stdout, orm, worker).split())
                     results[orm].rounds[scenario].append((cpu_ns / operations, wall_ns / operations))
         return results
     finally:

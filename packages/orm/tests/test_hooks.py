@@ -12,6 +12,7 @@ from orm_test_models import Author, Book, Tag
 from fastjango.core.project import Project, get_project, has_project, set_default_project
 from fastjango.orm import Model, fields
 from fastjango.orm.hooks import hook_caller
+from fastjango.orm.models.registry import models_registry
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -89,12 +90,10 @@ def test_class_prepared_covers_models_defined_before_and_after(fastjango_project
         (Model,),
         {"__module__": __name__, "Meta": meta, "name": fields.CharField(max_length=10)},
     )
-    Late = late  # noqa: N806
     assert f"hooks_{backend}.Late{backend.title()}" in recorder.prepared
-    from fastjango.orm.models.registry import models_registry
-
-    models_registry.unregister(Late)
-    Late.metadata.remove(Late.__table__)
+    # Throw the test model away, so that no later test database gets its table.
+    models_registry.unregister(late)
+    late.metadata.remove(late.__table__)
 
 
 def test_projects_without_a_hook_plugin_do_not_call_hooks() -> None:

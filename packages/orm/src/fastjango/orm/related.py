@@ -20,6 +20,7 @@ from fastjango.orm.exceptions import NotLoadedError, SynchronousOnlyOperation
 from fastjango.orm.fields.related import ForeignKey, ManyToManyField, ManyToManyReverse, ReverseRelation
 from fastjango.orm.hooks import await_results, m2m_hook_results
 from fastjango.orm.manager import Manager
+from fastjango.orm.query.prefetch import PREFETCH_CACHE
 from fastjango.orm.query.queryset import QuerySet
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ __all__ = [
 ]
 
 _MISSING = object()
-PREFETCH_CACHE = "_fj_prefetched"
 
 
 def _not_loaded(instance: Model, name: str) -> NotLoadedError:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import aliased
 
 from fastjango.orm.exceptions import FieldDoesNotExist, FieldError
 from fastjango.orm.fields.related import ForeignKey, ManyToManyField, ManyToManyReverse, ReverseRelation
-from fastjango.orm.query.expressions import Expression, OrderBy, Q
+from fastjango.orm.fields.scalar import JSONField
+from fastjango.orm.query.expressions import Expression, OrderBy, Q, clause_of
 from fastjango.orm.query.lookups import INTEGER_TRANSFORMS, LOOKUPS, RAW_VALUE_LOOKUPS, TRANSFORMS
 
 if TYPE_CHECKING:
@@ -29,12 +30,6 @@ if TYPE_CHECKING:
     from fastjango.orm.models.base import Model
 
 __all__ = ["LOOKUP_SEP", "Compiler", "Join"]
-
-
-def _clause(element: Any) -> Any:
-    """A mapped attribute as its plain column expression (other elements as they are)."""
-    clause = getattr(element, "__clause_element__", None)
-    return clause() if clause is not None else element
 
 
 LOOKUP_SEP = "__"
@@ -267,10 +262,8 @@ class Compiler:
         lhs, rest, field = resolved.column, list(resolved.rest), resolved.field
         lookup_name = "exact"
         transformed = False
-        from fastjango.orm.fields.scalar import JSONField
-
         if isinstance(field, JSONField) and rest:
-            json_condition = self._json_lookup(_clause(lhs), rest, value, key)
+            json_condition = self._json_lookup(clause_of(lhs), rest, value, key)
             if json_condition is not None:
                 return json_condition
         while rest:
@@ -336,11 +329,9 @@ class Compiler:
         from fastjango.orm.query.queryset import QuerySet
 
         if isinstance(value, Expression):
-            resolved = value.resolve(self)
             # A mapped attribute (F("name") on the model itself) as a plain column expression, so
             # lookups that build on it (the LIKE patterns) see an expression, not text.
-            clause = getattr(resolved, "__clause_element__", None)
-            return clause() if clause is not None else resolved
+            return clause_of(value.resolve(self))
         if isinstance(value, QuerySet):
             return value._as_subquery()
         if lookup == "in":

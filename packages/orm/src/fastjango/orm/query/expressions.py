@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, literal
 
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from fastjango.orm.query.compiler import Compiler
 
 __all__ = ["Combinable", "CombinedExpression", "Expression", "F", "Q", "Value"]
+
+
+def clause_of(element: Any) -> ColumnElement[Any]:
+    """A mapped attribute (``Post.title``) as its plain column expression; other elements unchanged."""
+    clause = getattr(element, "__clause_element__", None)
+    return cast("ColumnElement[Any]", clause() if clause is not None else element)
 
 
 class Expression:

@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.functions import FunctionElement
 
 from fastjango.orm.exceptions import FieldError
-from fastjango.orm.query.expressions import Combinable, Expression, F, Q, Value
+from fastjango.orm.query.expressions import Combinable, Expression, F, Q, Value, clause_of
 
 if TYPE_CHECKING:
     from fastjango.orm.query.compiler import Compiler
@@ -66,11 +66,6 @@ def _expression(value: Any) -> Expression:
     return Value(value)
 
 
-def _clause(element: Any) -> ColumnElement[Any]:
-    clause = getattr(element, "__clause_element__", None)
-    return clause() if clause is not None else element  # type: ignore[no-any-return]
-
-
 # ---------------------------------------------------------------------------- aggregates
 
 
@@ -93,7 +88,7 @@ class Aggregate(Combinable):
         raise TypeError(f"{type(self).__name__}() over an expression needs a name: aggregate(name=...).")
 
     def argument(self, compiler: Compiler) -> ColumnElement[Any]:
-        value = _clause(self.expression.resolve(compiler))
+        value = clause_of(self.expression.resolve(compiler))
         if self.filter is not None:
             # CASE WHEN works everywhere (MariaDB has no FILTER clause).
             value = case((compiler.compile_q(self.filter), value), else_=null())
@@ -232,7 +227,7 @@ class Func(Combinable):
         self.contains_aggregate = any(expression.contains_aggregate for expression in self.expressions)
 
     def arguments(self, compiler: Compiler) -> list[ColumnElement[Any]]:
-        return [_clause(expression.resolve(compiler)) for expression in self.expressions]
+        return [clause_of(expression.resolve(compiler)) for expression in self.expressions]
 
     def output_field(self, compiler: Compiler) -> Any:
         return self.expressions[0].output_field(compiler) if self.expressions else None
@@ -336,8 +331,8 @@ class Case(Combinable):
         whens = []
         for branch in self.cases:
             assert branch.condition is not None
-            whens.append((compiler.compile_q(branch.condition), _clause(branch.then.resolve(compiler))))
-        return case(*whens, else_=_clause(self.default.resolve(compiler)))
+            whens.append((compiler.compile_q(branch.condition), clause_of(branch.then.resolve(compiler))))
+        return case(*whens, else_=clause_of(self.default.resolve(compiler)))
 
     def output_field(self, compiler: Compiler) -> Any:
         return self.cases[0].then.output_field(compiler)
@@ -371,7 +366,7 @@ def _embed(queryset: QuerySet[Any], compiler: Compiler) -> Any:
 
     def replace(element: Any, **kw: Any) -> Any:
         if isinstance(element, _OuterRefElement):
-            return _clause(compiler.resolve_ref(element.outer_name))
+            return clause_of(compiler.resolve_ref(element.outer_name))
         return None
 
     opts: dict[str, Any] = {}

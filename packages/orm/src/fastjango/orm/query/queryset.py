@@ -573,21 +573,22 @@ class QuerySet(Generic[_M]):
             partitions = await self._apartitions(session, statement, size)
             async for partition in partitions:
                 objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
-                if self._prefetch and self._values is None and objects:
-                    plan = prefetch_plan(objects, self._prefetch)
-                    try:
-                        queryset = next(plan)
-                        while True:
-                            queryset = plan.send(await queryset._afetch_all())
-                    except StopIteration:
-                        pass
+                await self._aprefetch_chunk(objects)
                 for obj in objects:
                     yield obj
 
-    async def _apartitions(self, session: Any, statement: Select[Any], size: int) -> AsyncIterator[Sequence[Any]]:
+    def _streams(self) -> bool:
+        """Can this database stream rows while the same connection runs other queries?
+
+        A MariaDB connection cannot, so there the rows are read at once and handed out in
+        chunks (Django does the same there).
+        """
         from fastjango.orm.db.connections import get_databases
 
-        if get_databases()[self.db].vendor in ("mysql", "mariadb"):
+        return get_databases()[self.db].vendor not in ("mysql", "mariadb")
+
+    async def _apartitions(self, session: Any, statement: Select[Any], size: int) -> AsyncIterator[Sequence[Any]]:
+        if not self._streams():
             buffered = await session.execute(statement)  # see _streamed()
 
             async def chunks() -> AsyncIterator[Sequence[Any]]:
@@ -599,13 +600,7 @@ class QuerySet(Generic[_M]):
         return streamed.partitions(size)  # type: ignore[no-any-return]
 
     def _streamed(self, statement: Select[Any], size: int) -> Select[Any]:
-        from fastjango.orm.db.connections import get_databases
-
-        if get_databases()[self.db].vendor in ("mysql", "mariadb"):
-            # A MariaDB connection cannot run another query while it streams, so the rows are read
-            # at once and handed out in chunks (Django does the same there).
-            return statement
-        return statement.execution_options(yield_per=size)
+        return statement.execution_options(yield_per=size) if self._streams() else statement
 
     def _chunk_size(self, chunk_size: int | None) -> int:
         if chunk_size is not None and chunk_size <= 0:
@@ -616,12 +611,24 @@ class QuerySet(Generic[_M]):
         return self._values is None and not self._annotations
 
     def _prefetch_chunk(self, objects: list[Any]) -> None:
+        """Run ``prefetch_related()`` for freshly loaded objects (synchronously)."""
         if self._prefetch and self._values is None and objects:
             plan = prefetch_plan(objects, self._prefetch)
             try:
                 queryset = next(plan)
                 while True:
                     queryset = plan.send(queryset._fetch_all())
+            except StopIteration:
+                pass
+
+    async def _aprefetch_chunk(self, objects: list[Any]) -> None:
+        """``_prefetch_chunk()`` for async code."""
+        if self._prefetch and self._values is None and objects:
+            plan = prefetch_plan(objects, self._prefetch)
+            try:
+                queryset = next(plan)
+                while True:
+                    queryset = plan.send(await queryset._afetch_all())
             except StopIteration:
                 pass
 
@@ -682,19 +689,12 @@ class QuerySet(Generic[_M]):
                 self._check_for_update()
                 statement = self._build()
                 with read_session(self.db) as session:
-                    if self._values is None and not self._annotations:
+                    if self._plain_rows():
                         rows: Sequence[Any] = session.scalars(statement).all()
                     else:
                         rows = session.execute(statement).all()
                 results = self._postprocess(rows)
-                if self._prefetch and self._values is None and results:
-                    plan = prefetch_plan(results, self._prefetch)
-                    try:
-                        queryset = next(plan)
-                        while True:
-                            queryset = plan.send(queryset._fetch_all())
-                    except StopIteration:
-                        pass
+                self._prefetch_chunk(results)
                 self._result_cache = results
         return self._result_cache
 
@@ -706,19 +706,12 @@ class QuerySet(Generic[_M]):
                 self._check_for_update()
                 statement = self._build()
                 async with aread_session(self.db) as session:
-                    if self._values is None and not self._annotations:
+                    if self._plain_rows():
                         rows: Sequence[Any] = (await session.scalars(statement)).all()
                     else:
                         rows = (await session.execute(statement)).all()
                 results = self._postprocess(rows)
-                if self._prefetch and self._values is None and results:
-                    plan = prefetch_plan(results, self._prefetch)
-                    try:
-                        queryset = next(plan)
-                        while True:
-                            queryset = plan.send(await queryset._afetch_all())
-                    except StopIteration:
-                        pass
+                await self._aprefetch_chunk(results)
                 self._result_cache = results
         return self._result_cache
 
