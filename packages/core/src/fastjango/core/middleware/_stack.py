@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from fastjango.core.exceptions import ImproperlyConfigured
+from fastjango.core.middleware._guards import FUSABLE_GUARDS, fuse_guards
 from fastjango.core.plugins import call_collecting
 
 if TYPE_CHECKING:
@@ -111,9 +112,19 @@ def middleware_stack(project: Project) -> list[Middleware]:
                 raise ImproperlyConfigured(f"fastjango_middleware must return MiddlewareSpec objects, got {spec!r}.")
             specs.append(spec)
     stack = []
+    run: list[Callable[[ASGIApp], ASGIApp]] = []  # adjacent default guards, served as one layer
     for entry in resolve_middleware_order(list(settings.MIDDLEWARE), specs):
         kwargs = dict(entry.spec.kwargs) if entry.spec is not None else {}
-        stack.append(Middleware(_factory(entry.middleware, kwargs, settings)))
+        factory = _factory(entry.middleware, kwargs, settings)
+        if not kwargs and entry.middleware in FUSABLE_GUARDS:
+            run.append(factory)
+            continue
+        if run:
+            stack.append(Middleware(_fused_factory(run)))
+            run = []
+        stack.append(Middleware(factory))
+    if run:
+        stack.append(Middleware(_fused_factory(run)))
     return stack
 
 
@@ -124,6 +135,18 @@ def _factory(target: Any, kwargs: dict[str, Any], settings: Settings) -> Callabl
             return built
         created: ASGIApp = target(app, **kwargs)
         return created
+
+    return build
+
+
+def _fused_factory(factories: list[Callable[[ASGIApp], ASGIApp]]) -> Callable[[ASGIApp], ASGIApp]:
+    """Build a run of guards innermost first, then serve them as one layer where they allow it."""
+    factories = list(factories)
+
+    def build(app: ASGIApp) -> ASGIApp:
+        for factory in reversed(factories):
+            app = factory(app)
+        return fuse_guards(app)
 
     return build
 

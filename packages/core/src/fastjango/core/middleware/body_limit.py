@@ -32,17 +32,20 @@ class BodySizeLimitMiddleware:
             return app
         return cls(app, settings.MAX_REQUEST_BODY_SIZE)
 
+    @staticmethod
+    def has_body(scope: Scope) -> bool:
+        """Whether an HTTP request may carry a body, judged from its headers and version."""
+        # A plain loop on the hot path: it costs less than any() over a generator.
+        for key, _ in scope["headers"]:
+            if key in _BODY_HEADERS:
+                return True
+        return scope.get("http_version") not in _BODYLESS_VERSIONS  # HTTP/2 frames a body without headers
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            # A plain loop on the hot path: it costs less than any() over a generator.
-            for key, _ in scope["headers"]:
-                if key in _BODY_HEADERS:
-                    await self.limited(scope, receive, send)
-                    return
-            if scope.get("http_version") not in _BODYLESS_VERSIONS:  # HTTP/2 frames a body without headers
-                await self.limited(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] == "http" and self.has_body(scope):
+            await self.limited(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 # Headers that announce a request body in HTTP/1.x (RFC 9112, section 6.3).

@@ -71,10 +71,8 @@ class TrustedHostMiddleware:
             self._cache[raw] = allowed
         return allowed
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" and scope["type"] != "websocket":
-            await self.app(scope, receive, send)
-            return
+    def allows(self, scope: Scope) -> bool:
+        """Whether the request's Host header is allowed (a missing one is not)."""
         raw = b""
         for key, value in scope["headers"]:
             if key == b"host":
@@ -84,12 +82,18 @@ class TrustedHostMiddleware:
         allowed = self._cache.get(raw)
         if allowed is None:
             allowed = self._allowed(raw)
-        if allowed:
-            await self.app(scope, receive, send)
-            return
+        return allowed
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a request with a bad Host: 400 for HTTP, close code 1008 for a websocket."""
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
+        raw = b""
+        for key, value in scope["headers"]:
+            if key == b"host":
+                raw = value
+                break
         shown = raw.decode("latin-1")[:100]
         detail = "Invalid Host header."
         if self.debug:
@@ -98,3 +102,11 @@ class TrustedHostMiddleware:
             )
         response = JSONResponse({"detail": detail}, status_code=400)
         await response(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" and scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+        elif self.allows(scope):
+            await self.app(scope, receive, send)
+        else:
+            await self.refuse(scope, receive, send)

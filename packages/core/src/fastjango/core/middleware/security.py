@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
 from starlette.datastructures import URL
@@ -99,10 +99,13 @@ class SecurityMiddleware:
                     return bool(value == expected)
         return False
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def handle(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """Serve an HTTP request: the HTTPS redirect, or the app with the headers added.
+
+        A plain method returning the awaitable, like the ``send`` wrapper it
+        builds: each saves a coroutine per call on every request. Both are
+        awaited by their callers, as ASGI requires.
+        """
         # Whether the request came over HTTPS matters only for HSTS and the redirect.
         secure = (self.hsts is not None or self.ssl_redirect) and self.is_secure(scope)
         if self.ssl_redirect and not secure:
@@ -110,11 +113,10 @@ class SecurityMiddleware:
             if not any(pattern.search(path) for pattern in self.redirect_exempt):
                 url = URL(scope=scope)
                 target = url.replace(scheme="https", netloc=self.ssl_host or url.netloc)
-                await RedirectResponse(str(target), status_code=301)(scope, receive, send)
-                return
+                return RedirectResponse(str(target), status_code=301)(scope, receive, send)
         extra, extra_names = (self.secure_headers, self.secure_names) if secure else (self.headers, self.names)
 
-        async def send_with_headers(message: Message) -> None:
+        def send_with_headers(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
                 # ASGI header names are lower-case bytes, so no case folding is needed here.
@@ -126,6 +128,12 @@ class SecurityMiddleware:
                 else:
                     # A new list: the view's own may belong to a response object that is reused.
                     message["headers"] = [*headers, *extra]
-            await send(message)
+            return send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        return self.app(scope, receive, send_with_headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
