@@ -26,6 +26,7 @@ from harness.db import DatabaseConfig, prepare_database
 from harness.inprocess import InProcessResult, in_process_table, measure_in_process
 from harness.machine import describe_machine, load_average
 from harness.ormbench import OrmResult, measure_orms, orm_table, orm_targets
+from harness.paired import PairResult, measure_pair, paired_table
 from harness.procstat import cpu_busy_seconds
 from harness.runner import RunOptions, run_c10k, run_matrix
 from harness.scenarios import SCENARIOS, get_scenarios
@@ -64,6 +65,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--in-process-requests", type=int, default=3000, help="requests per in-process round (default 3000)"
     )
     parser.add_argument(
+        "--paired-rounds",
+        type=int,
+        default=15,
+        help="rounds of each target's pair loaded at once on the server CPU, 0 to skip (default 15)",
+    )
+    parser.add_argument("--paired-duration", type=float, default=5.0, help="seconds per paired round (default 5)")
+    parser.add_argument(
         "--orm-rounds", type=int, default=15, help="rounds of the ORM-only comparison, 0 to skip (default 15)"
     )
     parser.add_argument("--orm-operations", type=int, default=200, help="operations per ORM round (default 200)")
@@ -86,6 +94,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.smoke:
         args.duration, args.warmup, args.repetitions, args.hello_passes = 1.0, 1.0, 1, 1
         args.in_process_rounds, args.in_process_requests = min(args.in_process_rounds, 2), 300
+        args.paired_rounds, args.paired_duration = min(args.paired_rounds, 1), 1.0
         args.orm_rounds, args.orm_operations = min(args.orm_rounds, 1), 20
         args.c10k_connections, args.c10k_duration = min(args.c10k_connections, 1_000), 3.0
     return args
@@ -218,6 +227,26 @@ def main(argv: list[str] | None = None) -> int:
             rounds=args.in_process_rounds,
             requests_per_round=args.in_process_requests,
         )
+    paired: list[PairResult] = []
+    if args.paired_rounds > 0 and any(scenario.name == "hello" for scenario in scenarios):
+        by_name = {stack.name: stack for stack in stacks}
+        for target in report.TARGETS:
+            if target.numerator in by_name and target.denominator in by_name:
+                progress(
+                    f"paired: {target.numerator} and {target.denominator} loaded at once on CPU {options.server_cpu}, "
+                    f"{args.paired_rounds} rounds of {args.paired_duration:g} s"
+                )
+                paired.append(
+                    measure_pair(
+                        by_name[target.numerator],
+                        by_name[target.denominator],
+                        SCENARIOS[target.scenario],
+                        options,
+                        rounds=args.paired_rounds,
+                        duration=args.paired_duration,
+                        progress=progress,
+                    )
+                )
     orm_results: dict[str, OrmResult] = {}
     if args.orm_rounds > 0:
         progress(f"ORM only: {args.orm_rounds} rounds of {args.orm_operations} operations per ORM and scenario")
@@ -235,11 +264,18 @@ def main(argv: list[str] | None = None) -> int:
 
     titles = {name: f"{name}: {scenario.title}" for name, scenario in SCENARIOS.items()}
     summaries = report.summarize(cells, REFERENCE_STACK)
-    targets = report.evaluate_targets(cells, {name: r.per_request_ns for name, r in in_process.items()})
+    targets = report.evaluate_targets(
+        cells,
+        {name: r.per_request_ns for name, r in in_process.items()},
+        {(pair.numerator, pair.denominator): pair.ratios for pair in paired},
+    )
     print()
     print(report.summary_table(summaries, REFERENCE_STACK, titles))
     print()
     print(report.targets_table(targets))
+    if paired:
+        print()
+        print(paired_table(paired))
     if in_process:
         print()
         print(in_process_table(in_process))
@@ -264,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets,
         "cells": [cell.as_dict() for cell in cells],
         "c10k": [result.as_dict() for result in c10k],
+        "paired": [pair.as_dict() for pair in paired],
         "in_process": {name: {"per_request_ns": r.per_request_ns} for name, r in in_process.items()},
         "orm": {
             "rounds": {name: r.rounds for name, r in orm_results.items()},
@@ -274,12 +311,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"JSON: {json_path}  ({elapsed:.0f} s; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after)")
 
     bad = [s for s in summaries if s.status == "failed" or s.errors or s.non2xx]
+    for pair in paired:
+        if pair.note or pair.errors or not pair.ratios:
+            print(f"FAILED: paired {pair.numerator} / {pair.denominator}: {pair.note or 'errors'}", file=sys.stderr)
     for summary in bad:
         print(
             f"FAILED: {summary.stack} / {summary.scenario}: {summary.note or 'errors or non-2xx answers'}",
             file=sys.stderr,
         )
-    return 1 if bad else 0
+    broken_pairs = [pair for pair in paired if pair.note or pair.errors or not pair.ratios]
+    return 1 if bad or broken_pairs else 0
 
 
 if __name__ == "__main__":

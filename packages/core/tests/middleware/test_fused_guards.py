@@ -66,20 +66,28 @@ SETTINGS: list[dict[str, Any]] = [
     {"DEBUG": True},
     {"ALLOWED_HOSTS": ["*"]},
     {"MAX_REQUEST_BODY_SIZE": None},
-    {"MAX_REQUEST_BODY_SIZE": 4096, "SECURE_HSTS_SECONDS": 600, "SECURE_PROXY_SSL_HEADER": ("X-Forwarded-Proto", "https")},
+    {
+        "MAX_REQUEST_BODY_SIZE": 4096,
+        "SECURE_HSTS_SECONDS": 600,
+        "SECURE_PROXY_SSL_HEADER": ("X-Forwarded-Proto", "https"),
+    },
     {"SECURE_SSL_REDIRECT": True, "SECURE_REDIRECT_EXEMPT": [r"^big/$"]},
     {"X_FRAME_OPTIONS": None, "SECURE_CONTENT_TYPE_NOSNIFF": False},
 ]
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda settings: ",".join(settings) or "defaults")
-def test_fused_guards_answer_like_separate_layers(make_client: Callable[..., TestClient], settings: dict[str, Any]) -> None:
+def test_fused_guards_answer_like_separate_layers(
+    make_client: Callable[..., TestClient], settings: dict[str, Any]
+) -> None:
     fused = make_client(MIDDLEWARE=[HOSTS, BODY, SECURITY], **settings)
     separate = make_client(MIDDLEWARE=[HOSTS, PASS, BODY, PASS, SECURITY], **settings)
     for method, url, kwargs in REQUESTS:
         if isinstance(kwargs.get("content"), type(iter([]))):
             chunks = list(kwargs["content"])
-            assert answer(fused, method, url, content=iter(chunks)) == answer(separate, method, url, content=iter(chunks))
+            assert answer(fused, method, url, content=iter(chunks)) == answer(
+                separate, method, url, content=iter(chunks)
+            )
             continue
         if url == "/crash/" and settings.get("DEBUG"):
             # The DEBUG traceback lists different frames; its status and headers must still agree.
@@ -131,7 +139,9 @@ def test_a_subclass_is_never_fused() -> None:
 
 def test_websockets_with_a_bad_host_are_refused_through_the_fused_stack(make_client: Callable[..., TestClient]) -> None:
     client = make_client()
-    with pytest.raises(WebSocketDisconnect) as refused:
-        with client.websocket_connect("/ws", headers={"Host": "evil.example.com"}):
-            pass
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ws", headers={"Host": "evil.example.com"}),
+    ):
+        pass
     assert refused.value.code == 1008

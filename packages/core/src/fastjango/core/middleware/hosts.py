@@ -104,9 +104,7 @@ class TrustedHostMiddleware:
         await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" and scope["type"] != "websocket":
-            await self.app(scope, receive, send)
-        elif self.allows(scope):
+        if (scope["type"] != "http" and scope["type"] != "websocket") or self.allows(scope):
             await self.app(scope, receive, send)
         else:
             await self.refuse(scope, receive, send)
