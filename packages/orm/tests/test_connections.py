@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 from orm_test_models import Author
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from fastjango.core.project import Project
@@ -121,3 +122,73 @@ def test_bad_database_settings_name_the_problem() -> None:
         Databases({"default": DatabaseSettings(ENGINE="sqlite", NAME=":memory:")})["default"]
     with pytest.raises(ImproperlyConfigured, match="No database 'other'"):
         Databases({"default": DatabaseSettings(NAME="x.sqlite3")})["other"]
+
+
+def _in_transaction(driver_connection: object) -> bool:
+    """Whether the driver's connection is inside a transaction, asked through each driver's public API."""
+    if hasattr(driver_connection, "is_in_transaction"):  # asyncpg
+        return bool(driver_connection.is_in_transaction())
+    if hasattr(driver_connection, "info") and hasattr(driver_connection.info, "transaction_status"):  # psycopg
+        return driver_connection.info.transaction_status.name != "IDLE"
+    if type(driver_connection).__module__.startswith("pymysql"):  # MariaDB's own answer; PyMySQL keeps no flag
+        cursor = driver_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("SELECT @@in_transaction")
+        (value,) = cursor.fetchone()
+        cursor.close()
+        return bool(value)
+    if hasattr(driver_connection, "server_status"):  # asyncmy: the server's SERVER_STATUS_IN_TRANS bit
+        return bool(driver_connection.server_status & 1)
+    return bool(driver_connection.in_transaction)  # type: ignore[attr-defined]  # sqlite3, aiosqlite
+
+
+def _watch_transactions(engine: Any, seen: list[bool]) -> Any:
+    def after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(_in_transaction(conn.connection.driver_connection))
+
+    event.listen(engine, "after_cursor_execute", after)
+    return after
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_reads_outside_atomic_run_in_autocommit_where_that_is_free(
+    fastjango_project: Project, fastjango_test_databases: Databases, backend: str
+) -> None:
+    """As in Django: a read outside atomic() is one statement, with no BEGIN and ROLLBACK around it.
+
+    PostgreSQL and SQLite switch to autocommit with a flag; MySQL's drivers would need a round trip
+    each way, so MariaDB reads keep the transaction their driver opens.
+    """
+    Author.objects.create(name="Ada")
+    database = fastjango_test_databases["default"]
+    seen: list[bool] = []
+    listener = _watch_transactions(database.sync_engine, seen)
+    try:
+        assert Author.objects.get(name="Ada").name == "Ada"
+        assert Author.objects.count() == 1
+        with transaction.atomic():
+            assert Author.objects.filter(name="Ada").exists()
+    finally:
+        event.remove(database.sync_engine, "after_cursor_execute", listener)
+    outside_atomic = backend != "mariadb"
+    assert seen == [not outside_atomic, not outside_atomic, True]
+
+
+@pytest.mark.usefixtures("transactional_db")
+async def test_async_reads_outside_atomic_run_in_autocommit_where_that_is_free(
+    fastjango_project: Project, fastjango_test_databases: Databases, backend: str
+) -> None:
+    await Author.objects.acreate(name="Ada")
+    database = fastjango_test_databases["default"]
+    engine = database.async_engine.sync_engine
+    seen: list[bool] = []
+    listener = _watch_transactions(engine, seen)
+    try:
+        assert (await Author.objects.aget(name="Ada")).name == "Ada"
+        assert [author.name async for author in Author.objects.all()] == ["Ada"]
+        async with transaction.atomic():
+            assert await Author.objects.filter(name="Ada").aexists()
+    finally:
+        event.remove(engine, "after_cursor_execute", listener)
+    outside_atomic = backend != "mariadb"
+    assert seen == [not outside_atomic, not outside_atomic, True]

@@ -46,6 +46,10 @@ class Database:
         self._async_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = (
             weakref.WeakKeyDictionary()
         )
+        self._read_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._sync_read_engine: Engine | None = None
         self._lock = threading.Lock()
 
     @property
@@ -105,6 +109,8 @@ class Database:
 
             @event.listens_for(engine, "begin")
             def _sqlite_begin(connection: Any) -> None:
+                if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+                    return  # a read outside atomic(): no transaction, as in Django
                 connection.exec_driver_sql("BEGIN")
 
     def _import_error(self, error: ImportError, url: URL) -> ImproperlyConfigured:
@@ -148,14 +154,51 @@ class Database:
             self._async_engines[loop] = engine
         return engine
 
+    @property
+    def autocommit_reads(self) -> bool:
+        """Whether reads outside ``atomic()`` run in autocommit, without BEGIN and ROLLBACK.
+
+        That is how Django reads, and it saves two round trips per query. It
+        is on where switching a pooled connection to autocommit and back is a
+        flag on the driver's connection (PostgreSQL, SQLite); MySQL's drivers
+        would send a ``SET autocommit`` each way, so MariaDB reads keep the
+        transaction the driver opens.
+        """
+        return self.vendor in ("postgresql", "sqlite")
+
+    @property
+    def sync_read_engine(self) -> Engine:
+        """``sync_engine`` in autocommit where :attr:`autocommit_reads` allows it (same pool)."""
+        engine = self._sync_read_engine
+        if engine is None:
+            engine = self.sync_engine
+            if self.autocommit_reads:
+                engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._sync_read_engine = engine
+        return engine
+
+    @property
+    def async_read_engine(self) -> AsyncEngine:
+        """``async_engine`` in autocommit where :attr:`autocommit_reads` allows it (same pool)."""
+        loop = asyncio.get_running_loop()
+        engine = self._read_engines.get(loop)
+        if engine is None:
+            engine = self.async_engine
+            if self.autocommit_reads:
+                engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._read_engines[loop] = engine
+        return engine
+
     def close(self) -> None:
         """Close the sync engine's pooled connections."""
         if self._sync_engine is not None:
             self._sync_engine.dispose()
             self._sync_engine = None
+            self._sync_read_engine = None
 
     async def aclose(self) -> None:
         """Close the running loop's async engine."""
+        self._read_engines.pop(asyncio.get_running_loop(), None)
         engine = self._async_engines.pop(asyncio.get_running_loop(), None)
         if engine is not None:
             await engine.dispose()

@@ -133,8 +133,14 @@ def _resolve(alias: str | None) -> tuple[str, Database]:
 
 
 @contextmanager
-def read_session(alias: str | None) -> Iterator[Session]:
-    """A session for reading: on the transaction's connection, or on a pooled one for this statement."""
+def read_session(alias: str | None, *, autocommit: bool = True) -> Iterator[Session]:
+    """A session for reading: on the transaction's connection, or on a pooled one for this statement.
+
+    Outside ``atomic()`` the statement runs in autocommit where the database
+    allows it (see ``Database.autocommit_reads``), as Django's reads do: no
+    BEGIN and ROLLBACK around it. ``autocommit=False`` keeps the transaction,
+    which server-side cursors need.
+    """
     name, database = _resolve(alias)
     state = current_transaction(name)
     if state is not None:
@@ -148,7 +154,8 @@ def read_session(alias: str | None) -> Iterator[Session]:
         finally:
             session.close()
         return
-    session = Session(bind=database.sync_engine, expire_on_commit=False, autoflush=False)
+    engine = database.sync_read_engine if autocommit else database.sync_engine
+    session = Session(bind=engine, expire_on_commit=False, autoflush=False)
     try:
         yield session
     except sa_exc.TimeoutError as error:
@@ -158,7 +165,7 @@ def read_session(alias: str | None) -> Iterator[Session]:
 
 
 @asynccontextmanager
-async def aread_session(alias: str | None) -> AsyncIterator[AsyncSession]:
+async def aread_session(alias: str | None, *, autocommit: bool = True) -> AsyncIterator[AsyncSession]:
     """``read_session()`` for async code."""
     name, database = _resolve(alias)
     state = current_transaction(name)
@@ -173,7 +180,8 @@ async def aread_session(alias: str | None) -> AsyncIterator[AsyncSession]:
         finally:
             await session.close()
         return
-    session = AsyncSession(bind=database.async_engine, expire_on_commit=False, autoflush=False)
+    engine = database.async_read_engine if autocommit else database.async_engine
+    session = AsyncSession(bind=engine, expire_on_commit=False, autoflush=False)
     try:
         yield session
     except sa_exc.TimeoutError as error:

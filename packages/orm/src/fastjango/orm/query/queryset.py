@@ -557,7 +557,7 @@ class QuerySet(Generic[_M]):
         size = self._chunk_size(chunk_size)
         self._check_for_update()
         statement = self._build()
-        with read_session(self.db) as session:
+        with read_session(self.db, autocommit=False) as session:  # server-side cursors need a transaction
             result = session.execute(self._streamed(statement, size))
             for partition in result.partitions(size):
                 objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
@@ -569,7 +569,7 @@ class QuerySet(Generic[_M]):
         size = self._chunk_size(chunk_size)
         self._check_for_update()
         statement = self._build()
-        async with aread_session(self.db) as session:
+        async with aread_session(self.db, autocommit=False) as session:  # server-side cursors need a transaction
             partitions = await self._apartitions(session, statement, size)
             async for partition in partitions:
                 objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
