@@ -6,7 +6,7 @@ import decimal
 import math
 
 import pytest
-from orm_test_models import Author, Book, Review, make_library
+from orm_test_models import Author, Book, Review, Tag, make_library
 
 from fastjango.orm import (
     Avg,
@@ -144,3 +144,38 @@ def test_subquery_and_exists_with_outer_references() -> None:
 def test_annotation_name_clashing_with_a_field_is_refused() -> None:
     with pytest.raises(ValueError, match="conflicts with a field"):
         Book.objects.annotate(title=F("pages"))
+
+
+def test_aggregate_over_a_slice_a_distinct_and_a_grouped_queryset() -> None:
+    library = make_library()
+    # A slice: the two shortest books only (50 and 100 pages), as Django aggregates over the subquery.
+    assert Book.objects.order_by("pages")[:2].aggregate(total=Sum("pages"), top=Max("pages")) == {
+        "total": 150,
+        "top": 100,
+    }
+    assert Book.objects.order_by("-pages")[1:].aggregate(Sum("pages")) == {"pages__sum": 150}
+    # distinct() after a multi-valued join: each book counts once.
+    fiction, poetry = Tag.objects.create(slug="fiction"), Tag.objects.create(slug="poetry")
+    library["b2"].tags.add(fiction, poetry)
+    library["b3"].tags.add(fiction)
+    joined = Book.objects.filter(tags__slug__in=["fiction", "poetry"])
+    assert joined.aggregate(total=Sum("pages")) == {"total": 550}  # Beta twice, as in Django
+    assert joined.distinct().aggregate(total=Sum("pages")) == {"total": 300}
+    # Grouped: aggregate the annotation of each group.
+    per_author = Author.objects.annotate(n=Count("books"))
+    assert per_author.aggregate(most=Max("n"), least=Min("n"), total=Sum("n")) == {"most": 2, "least": 0, "total": 3}
+    by_author = Book.objects.values("author").annotate(total_pages=Sum("pages"))
+    assert by_author.aggregate(Max("total_pages")) == {"total_pages__max": 350}
+
+
+async def test_aaggregate_over_a_slice() -> None:
+    await Author.objects.acreate(name="Ann")
+    await Author.objects.acreate(name="Bob")
+    await Author.objects.acreate(name="Cid")
+    assert await Author.objects.order_by("name")[1:].aaggregate(n=Count("id")) == {"n": 2}
+
+
+def test_aggregate_across_a_relation_over_a_slice_is_refused_clearly() -> None:
+    make_library()
+    with pytest.raises(NotImplementedError, match="spans a relation"):
+        Author.objects.order_by("name")[:2].aggregate(Sum("books__pages"))

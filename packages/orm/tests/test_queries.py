@@ -8,7 +8,7 @@ import decimal
 import pytest
 from orm_test_models import Author, Book, Publisher, Tag, make_library
 
-from fastjango.orm import F, FieldError, Q
+from fastjango.orm import F, FieldError, NotSupportedError, Q
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -236,3 +236,28 @@ def test_forward_relation_loads_once_in_sync_code(assert_num_queries: object) ->
     assert book.author_id == book.author.pk
     with pytest.raises(ValueError, match='must be a "Author" instance'):
         book.author = Publisher.objects.get(name="Acme")  # type: ignore[assignment]
+
+
+def test_distinct_on_fields_keeps_the_first_row_of_each_group(backend: str) -> None:
+    ann, bob = Author.objects.create(name="Ann"), Author.objects.create(name="Bob")
+    for title, author, pages in [("A1", ann, 10), ("A2", ann, 30), ("B1", bob, 20), ("B2", bob, 5)]:
+        Book.objects.create(title=title, author=author, pages=pages)
+    # As in Django, order_by("author") would follow Author's Meta.ordering; DISTINCT ON needs the column itself.
+    longest = Book.objects.order_by("author_id", "-pages").distinct("author")
+    across_relation = Book.objects.order_by("author__name", "pages").distinct("author__name")
+    if backend != "postgresql":
+        with pytest.raises(NotSupportedError, match="DISTINCT ON, which only PostgreSQL"):
+            list(longest)
+        return
+    assert titles(longest) == ["A2", "B1"]
+    assert longest.count() == 2
+    assert titles(across_relation) == ["A1", "B2"]
+    assert list(Book.objects.order_by("author_id").distinct("author").values_list("author_id", flat=True)) == [
+        ann.pk,
+        bob.pk,
+    ]
+
+
+def test_distinct_fields_after_a_slice_is_refused() -> None:
+    with pytest.raises(TypeError, match="Cannot create distinct fields once a slice has been taken"):
+        Book.objects.all()[:2].distinct("author")

@@ -17,6 +17,7 @@ __all__ = [
     "IntegrityError",
     "MultipleObjectsReturned",
     "NotLoadedError",
+    "NotSupportedError",
     "ObjectDoesNotExist",
     "OperationalError",
     "PoolExhaustedError",
@@ -68,6 +69,10 @@ class NotLoadedError(AttributeError):
 
 class DatabaseError(Exception):
     """A write did not do what it had to (``save(force_update=True)`` matched no row, ...)."""
+
+
+class NotSupportedError(DatabaseError):
+    """The query uses a feature the database cannot do (``distinct(*fields)`` outside PostgreSQL, ...)."""
 
 
 class TransactionManagementError(Exception):

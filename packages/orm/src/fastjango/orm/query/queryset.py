@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import iterate
 
 from fastjango.orm.db.execution import aread_session, ensure_sync_allowed, read_session
 from fastjango.orm.deferred import mark_deferred
@@ -57,6 +60,15 @@ def _random_mysql(element: Random, compiler: Any, **kw: Any) -> str:
     return "RAND()"
 
 
+def _with_distinct_on(statement: Select[Any], columns: list[Any]) -> Select[Any]:
+    """``SELECT DISTINCT ON (columns)``: SQLAlchemy 2.1's PostgreSQL extension, or 2.0's ``distinct(*columns)``."""
+    try:
+        from sqlalchemy.dialects.postgresql import distinct_on
+    except ImportError:  # SQLAlchemy 2.0
+        return statement.distinct(*columns)
+    return statement.ext(distinct_on(*columns))
+
+
 class QuerySet(Generic[_M]):
     """A lazy database query for objects of one model; see the module docstring."""
 
@@ -69,6 +81,7 @@ class QuerySet(Generic[_M]):
         self._low = 0
         self._high: int | None = None
         self._distinct = False
+        self._distinct_fields: tuple[str, ...] = ()  # distinct(*fields): PostgreSQL's DISTINCT ON
         self._values: tuple[list[str], str] | None = None  # (names, "dict" | "tuple" | "flat" | "named")
         self._annotations: dict[str, Expression] = {}
         self._for_update: dict[str, Any] | None = None
@@ -193,11 +206,8 @@ class QuerySet(Generic[_M]):
         return clone
 
     def _aggregate_statement(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Select[Any], list[str]]:
-        if self._group_by is not None or self._low or self._high is not None or self._distinct:
-            raise NotImplementedError(
-                "aggregate() over a grouped, sliced or distinct QuerySet is not supported yet; aggregate the "
-                "rows in Python or use values().annotate()."
-            )
+        if self._combinator is not None:
+            raise NotImplementedError(f"aggregate() after {self._combinator[0]}() is not supported (as in Django).")
         named: dict[str, Expression] = {}
         for expression in args:
             if not hasattr(expression, "default_alias"):
@@ -206,16 +216,50 @@ class QuerySet(Generic[_M]):
         named.update(kwargs)
         if not named:
             raise TypeError("aggregate() needs at least one aggregate.")
-        compiler = self._compiler.clone()
-        columns = []
         for name, expression in named.items():
             if not getattr(expression, "contains_aggregate", False):
                 raise TypeError(f"{name!r} is not an aggregate expression.")
-            columns.append(expression.resolve(compiler).label(name))
+        if self._group_by is not None or self._low or self._high is not None or self._distinct:
+            return self._aggregate_over_subquery(named), list(named)
+        compiler = self._compiler.clone()
+        columns = [expression.resolve(compiler).label(name) for name, expression in named.items()]
         statement = compiler.apply_joins(select(*columns).select_from(self.model))
         if self._where:
             statement = statement.where(*self._where)
         return statement, list(named)
+
+    def _aggregate_over_subquery(self, named: dict[str, Expression]) -> Select[Any]:
+        """Aggregate the rows of a grouped, sliced or distinct QuerySet, as Django does: over it as a subquery.
+
+        The aggregates may name the model's fields and the QuerySet's
+        annotations (``annotate(n=Count("books")).aggregate(Avg("n"))``); both
+        are read from the subquery's columns. A field across a relation would
+        need a join outside the subquery, which is refused with a clear error.
+        """
+        inner_qs = self._clone()
+        inner_qs._select_related = None
+        inner_qs._deferred = None
+        inner_qs._prefetch = []
+        sliced = bool(self._low or self._high is not None)
+        inner = inner_qs._build(ordered=sliced).subquery()  # order only matters to pick a slice's rows
+        # A fresh compiler: no joins of its own, the annotations read from the subquery.
+        compiler = Compiler(self.model, dict(self._compiler.annotations))
+        for name in self._annotations:
+            compiler.resolved_annotations[name] = inner.c[name]
+        adapter = ClauseAdapter(inner)
+        columns = []
+        for name, expression in named.items():
+            adapted = adapter.traverse(expression.resolve(compiler))
+            outside = [
+                column for column in iterate(adapted) if isinstance(column, ColumnClause) and column.table is not inner
+            ]
+            if outside:
+                raise NotImplementedError(
+                    f"aggregate({name}=...) spans a relation, which is not supported over a grouped, sliced or "
+                    "distinct QuerySet; annotate() the value first, then aggregate the annotation."
+                )
+            columns.append(adapted.label(name))
+        return select(*columns).select_from(inner)
 
     def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Aggregate values over the whole QuerySet: ``aggregate(Avg("price"), total=Sum("pages"))``."""
@@ -256,10 +300,18 @@ class QuerySet(Generic[_M]):
         return clone
 
     def distinct(self, *fields: str) -> Self:
-        if fields:
-            raise NotImplementedError("distinct(*fields) (DISTINCT ON) is not supported yet; use distinct().")
+        """Each row once (``SELECT DISTINCT``); with field names, the first row of each group of them.
+
+        ``distinct("author", ...)`` is PostgreSQL's ``DISTINCT ON``: order by the
+        same fields first (``order_by("author", "-published")``) to say which row
+        of each group is kept. Other databases raise ``NotSupportedError``, as
+        in Django.
+        """
+        if fields and (self._low or self._high is not None):
+            raise TypeError("Cannot create distinct fields once a slice has been taken.")
         clone = self._clone()
         clone._distinct = True
+        clone._distinct_fields = tuple(fields)
         return clone
 
     def values(self, *fields: str) -> QuerySet[Any]:
@@ -452,7 +504,8 @@ class QuerySet(Generic[_M]):
                     order_terms.append(Random())
                 else:
                     order_terms.extend(compiler.compile_order(term))
-        # Ordering may add joins too, so joins are applied last.
+        distinct_on = self._distinct_on() if self._distinct_fields else []
+        # Ordering and DISTINCT ON may add joins too, so joins are applied last.
         if compiler.joins:  # an explicit FROM only when joins need one to start from
             statement = compiler.apply_joins(statement.select_from(self.model))
         if self._where:
@@ -465,7 +518,9 @@ class QuerySet(Generic[_M]):
             statement = statement.having(and_(*self._having))
         if order_terms:
             statement = statement.order_by(*order_terms)
-        if self._distinct:
+        if distinct_on:
+            statement = _with_distinct_on(statement, distinct_on)
+        elif self._distinct:
             statement = statement.distinct()
         if self._high is not None:
             statement = statement.limit(self._high - self._low)
@@ -476,6 +531,18 @@ class QuerySet(Generic[_M]):
                 nowait=self._for_update["nowait"], skip_locked=self._for_update["skip_locked"]
             )
         return statement
+
+    def _distinct_on(self) -> list[Any]:
+        from fastjango.orm.db.connections import get_databases
+        from fastjango.orm.exceptions import NotSupportedError
+
+        vendor = get_databases()[self.db].vendor
+        if vendor != "postgresql":
+            raise NotSupportedError(
+                f"distinct({', '.join(map(repr, self._distinct_fields))}) needs DISTINCT ON, which only PostgreSQL "
+                f"has (database {self.db!r} is {vendor}); use distinct() without fields, or values().annotate()."
+            )
+        return [self._compiler.resolve_ref(name) for name in self._distinct_fields]
 
     def _build_combined(self, *, ordered: bool) -> Select[Any]:
         from sqlalchemy import except_, except_all, intersect, intersect_all, union, union_all
