@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from orm_test_models import Author, Book
 
+from fastjango.orm import NotSupportedError
+
 pytestmark = pytest.mark.usefixtures("db")
 
 
@@ -42,3 +44,29 @@ def test_has_key_isnull_and_json_null() -> None:
     assert titles(data__tags__isnull=True) == ["C", "D"]
     assert titles(data__isnull=True) == ["D"]
     assert titles(data__n=None) == ["B"]  # the key holds JSON null
+
+
+def test_containment_of_documents(backend: str) -> None:
+    make_documents()
+    if backend == "sqlite":
+        with pytest.raises(NotSupportedError, match="not supported on sqlite"):
+            titles(data__contains={"lang": "en"})
+        return
+    assert titles(data__contains={"lang": "en"}) == ["A", "C"]
+    assert titles(data__contains={"lang": "en", "year": 2020}) == ["A"]  # the number, not "2020"
+    assert titles(data__contains={"tags": ["y"]}) == ["A", "B"]  # a list contains its sub-lists
+    assert titles(data__contains={"meta": {"ok": False}}) == ["B"]
+    assert titles(data__contains={}) == ["A", "B", "C"]  # every document, not the SQL NULL
+    assert titles(data__contained_by={"lang": "en", "year": "2020", "extra": 1}) == ["C"]
+    assert sorted(b.title for b in Book.objects.exclude(data__contains={"lang": "en"})) == ["B", "D"]
+
+
+async def test_containment_in_async_code(backend: str) -> None:
+    author = await Author.objects.acreate(name="Ann")
+    await Book.objects.acreate(title="A", author=author, data={"k": [1, 2, 3]})
+    query = Book.objects.filter(data__contains={"k": [3, 1]})
+    if backend == "sqlite":
+        with pytest.raises(NotSupportedError):
+            await query.acount()
+        return
+    assert [book.title async for book in query] == ["A"]

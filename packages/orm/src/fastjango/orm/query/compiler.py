@@ -287,10 +287,12 @@ class Compiler:
 
     def _json_lookup(self, column: Any, rest: list[str], value: Any, key: str) -> ColumnElement[bool] | None:
         """Lookups into a JSON document: ``data__has_key="a"``, ``data__a__b=1``, ``data__tags__0="x"``."""
-        from fastjango.orm.query.json import has_key, json_compare
+        from fastjango.orm.query.json import has_key, json_compare, json_contains
 
         if rest == ["has_key"]:
             return has_key(column, str(value))
+        if rest in (["contains"], ["contained_by"]):
+            return json_contains(column, value, contained_by=rest[0] == "contained_by")
         if rest[0] in LOOKUPS:
             return None  # data__isnull=True and friends apply to the whole column
         path: list[str | int] = []

@@ -9,18 +9,19 @@ documents without ``a``; ``data__has_key="a"`` those with it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, and_, cast, func, literal, or_, true
-from sqlalchemy.dialects.postgresql import JSONPATH
+from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 
-from fastjango.orm.exceptions import FieldError
+from fastjango.orm.exceptions import FieldError, NotSupportedError
 from fastjango.orm.query.lookups import LOOKUPS
 
-__all__ = ["has_key", "json_compare"]
+__all__ = ["has_key", "json_compare", "json_contains"]
 
 
 class _HasKey(FunctionElement[bool]):
@@ -93,6 +94,56 @@ def _is_type_mysql(element: _IsJsonType, compiler: Any, **kw: Any) -> str:
     column, path = element.clauses
     value = func.json_type(func.json_extract(column, path))
     return compiler.process(value.in_(_MYSQL_TYPES[element.kind]), **kw)  # type: ignore[no-any-return]
+
+
+class _JsonContains(FunctionElement[bool]):
+    """``data__contains={...}``: the document holds the given one (``contained_by``: the reverse)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "fastjango_json_contains"
+
+    def __init__(self, column: ColumnElement[Any], document: ColumnElement[Any], *, reverse: bool) -> None:
+        self.reverse = reverse
+        super().__init__(column, document)
+
+    # ``reverse`` is part of the statement's cache key: contains and contained_by compile differently.
+    _traverse_internals = [  # noqa: RUF012
+        *FunctionElement._traverse_internals,
+        ("reverse", visitors.InternalTraversal.dp_boolean),
+    ]
+
+
+@compiles(_JsonContains)
+def _contains_unsupported(element: _JsonContains, compiler: Any, **kw: Any) -> str:
+    raise NotSupportedError(
+        f"JSON containment (contains / contained_by) is not supported on {compiler.dialect.name}; "
+        "PostgreSQL and MariaDB have it. Compare keys instead (data__key=value), as Django leaves it there too."
+    )
+
+
+@compiles(_JsonContains, "postgresql")
+def _contains_postgresql(element: _JsonContains, compiler: Any, **kw: Any) -> str:
+    column, document = element.clauses
+    operator = "<@" if element.reverse else "@>"
+    return compiler.process(column.op(operator)(cast(document, JSONB)), **kw)  # type: ignore[no-any-return]
+
+
+@compiles(_JsonContains, "mysql")
+@compiles(_JsonContains, "mariadb")
+def _contains_mysql(element: _JsonContains, compiler: Any, **kw: Any) -> str:
+    column, document = element.clauses
+    outer, inner = (document, column) if element.reverse else (column, document)
+    return f"({compiler.process(func.json_contains(outer, inner), **kw)} = 1)"
+
+
+def json_contains(column: ColumnElement[Any], value: Any, *, contained_by: bool = False) -> ColumnElement[bool]:
+    """Containment of JSON documents, PostgreSQL's ``@>`` and MariaDB's ``JSON_CONTAINS``.
+
+    A document that is SQL NULL neither contains nor is contained, and
+    ``exclude()`` keeps it, as in Django.
+    """
+    return and_(column.is_not(None), _JsonContains(column, literal(json.dumps(value)), reverse=contained_by))
 
 
 def _json_path(path: list[str | int]) -> str:
