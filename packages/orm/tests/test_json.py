@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from orm_test_models import Author, Book
 
-from fastjango.orm import NotSupportedError
+from fastjango.orm import FieldError, NotSupportedError
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -70,3 +70,17 @@ async def test_containment_in_async_code(backend: str) -> None:
             await query.acount()
         return
     assert [book.title async for book in query] == ["A"]
+
+
+def test_has_keys_and_has_any_keys() -> None:
+    make_documents()
+    assert titles(data__has_keys=["lang", "tags"]) == ["A", "B"]
+    assert titles(data__has_keys=("lang", "n")) == ["B"]  # "n" holds JSON null: the key is there
+    assert titles(data__has_any_keys=["n", "meta"]) == ["A", "B"]
+    assert titles(data__has_any_keys=["nope", "year"]) == ["A", "B", "C"]
+    assert sorted(book.title for book in Book.objects.exclude(data__has_keys=["lang", "tags"])) == ["C", "D"]
+    assert sorted(book.title for book in Book.objects.exclude(data__has_key="tags")) == ["C", "D"]
+    with pytest.raises(FieldError, match="needs a list of keys"):
+        titles(data__has_keys="lang")
+    with pytest.raises(FieldError, match="at least one key"):
+        titles(data__has_any_keys=[])

@@ -289,8 +289,17 @@ class Compiler:
         """Lookups into a JSON document: ``data__has_key="a"``, ``data__a__b=1``, ``data__tags__0="x"``."""
         from fastjango.orm.query.json import has_key, json_compare, json_contains
 
+        # Key and containment tests are never true of a SQL NULL document, and exclude() keeps
+        # such rows (the IS NOT NULL inside the NOT), as Django does for a nullable column.
         if rest == ["has_key"]:
-            return has_key(column, str(value))
+            return and_(column.is_not(None), has_key(column, str(value)))
+        if rest in (["has_keys"], ["has_any_keys"]):
+            if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+                raise FieldError(f"{key}= needs a list of keys, not {value!r}.")
+            if not value:
+                raise FieldError(f"{key}= needs at least one key.")
+            combine = and_ if rest[0] == "has_keys" else or_
+            return and_(column.is_not(None), combine(*(has_key(column, str(name)) for name in value)))
         if rest in (["contains"], ["contained_by"]):
             return json_contains(column, value, contained_by=rest[0] == "contained_by")
         if rest[0] in LOOKUPS:
