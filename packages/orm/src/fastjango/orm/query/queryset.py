@@ -725,14 +725,21 @@ class QuerySet(Generic[_M]):
 
     def _postprocess_objects(self, rows: Sequence[Any]) -> list[Any]:
         if not self._annotations:
-            return list(rows)
-        names = list(self._annotations)
-        objects = []
-        for row in rows:
-            obj = row[0]
-            for index, name in enumerate(names, 1):
-                obj.__dict__[name] = row[index]
-            objects.append(obj)
+            objects = list(rows)
+        else:
+            names = list(self._annotations)
+            objects = []
+            for row in rows:
+                obj = row[0]
+                for index, name in enumerate(names, 1):
+                    obj.__dict__[name] = row[index]
+                objects.append(obj)
+        alias = self.db
+        if alias != "default":
+            # Django's instance._state.db: save() and delete() go back where the object came from.
+            # "default" is what the router falls back to anyway, so the usual case pays nothing.
+            for obj in objects:
+                obj.__dict__["_fj_db"] = alias
         return objects
 
     def _postprocess_values(self, rows: Sequence[Any]) -> list[Any]:
