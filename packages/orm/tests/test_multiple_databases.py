@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from orm_test_models import Author, Publisher
+from orm_test_models import Author, Book, Publisher
 
 from fastjango.core.project import Project, get_project, has_project, set_default_project
 from fastjango.orm.db.connections import get_databases
@@ -99,3 +99,18 @@ def test_an_unknown_alias_names_the_configured_ones() -> None:
     with pytest.raises(Exception, match="catalogue") as raised:
         Author.objects.using("replica").count()
     assert "replica" in str(raised.value)
+
+
+def test_related_objects_are_prefetched_from_the_objects_database() -> None:
+    ann = Author.objects.using("catalogue").create(name="Ann")
+    Book.objects.using("catalogue").create(title="Alpha", author=ann)
+    Book.objects.using("catalogue").create(title="Beta", author=ann)
+    authors = list(Author.objects.using("catalogue").prefetch_related("books"))
+    assert [sorted(b.title for b in a.books.all()) for a in authors] == [["Alpha", "Beta"]]
+    books = list(Book.objects.using("catalogue").order_by("title").prefetch_related("author"))
+    assert [book.author.name for book in books] == ["Ann", "Ann"]
+    # The prefetched objects came from "catalogue" too, and save back there.
+    books[0].author.name = "Annie"
+    books[0].author.save()
+    assert Author.objects.using("catalogue").get().name == "Annie"
+    assert not Author.objects.exists()

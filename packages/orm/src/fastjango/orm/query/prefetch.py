@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import attributes
 
+from fastjango.orm.db.router import db_for_read
 from fastjango.orm.exceptions import FieldError
 from fastjango.orm.fields.related import ForeignKey, ManyToManyField, ManyToManyReverse, ReverseRelation
 
@@ -86,6 +87,18 @@ def _store(instance: Model, name: str, to_attr: str | None, objects: list[Any]) 
         _cache(instance)[name] = objects
 
 
+def _read_from(queryset: QuerySet[Any], objects: list[Model]) -> QuerySet[Any]:
+    """Read related rows where the instances came from, unless ``using()`` or a router says otherwise.
+
+    The instances are the router's hint, as in Django: with no router answering,
+    objects loaded from "archive" get their related objects from "archive" too.
+    """
+    if queryset._db is not None:
+        return queryset
+    alias = db_for_read(queryset.model, instance=objects[0])
+    return queryset.using(alias) if alias != "default" else queryset
+
+
 def prefetch_plan(instances: list[Model], lookups: Iterable[str | Prefetch]) -> PrefetchPlan:
     """Prefetch every lookup for ``instances``; yields QuerySets, receives their rows."""
     for lookup in lookups:
@@ -116,7 +129,7 @@ def _prefetch_one(
         assert target is not None
         assert remote is not None
         keys = {obj.__dict__.get(relation.attname) for obj in objects} - {None}
-        base = queryset if queryset is not None else remote._base_manager.all()
+        base = _read_from(queryset if queryset is not None else remote._base_manager.all(), objects)
         found: list[Any] = (yield base.filter(**{f"{target.attname}__in": list(keys)})) if keys else []
         by_key = {getattr(item, target.attname): item for item in found}
         for obj in objects:
@@ -132,7 +145,7 @@ def _prefetch_one(
         target = fk.target_field
         assert target is not None
         keys = {getattr(obj, target.attname) for obj in objects} - {None}
-        base = queryset if queryset is not None else relation.related_model._default_manager.all()
+        base = _read_from(queryset if queryset is not None else relation.related_model._default_manager.all(), objects)
         found = (yield base.filter(**{f"{fk.attname}__in": list(keys)})) if keys else []
         groups: dict[Any, list[Any]] = {}
         owners = {getattr(obj, target.attname): obj for obj in objects}
@@ -170,15 +183,15 @@ def _prefetch_one(
         keys = {getattr(obj, near_target.attname) for obj in objects} - {None}
         pairs: list[Any] = (
             (
-                yield through._base_manager.filter(**{f"{near.attname}__in": list(keys)}).values_list(
-                    near.attname, far.attname
-                )
+                yield _read_from(through._base_manager.all(), objects)
+                .filter(**{f"{near.attname}__in": list(keys)})
+                .values_list(near.attname, far.attname)
             )
             if keys
             else []
         )
         far_keys = {far_key for _, far_key in pairs}
-        base = queryset if queryset is not None else far_model._default_manager.all()
+        base = _read_from(queryset if queryset is not None else far_model._default_manager.all(), objects)
         found = (yield base.filter(**{f"{far_target.attname}__in": list(far_keys)})) if far_keys else []
         linked: dict[Any, set[Any]] = {}
         for near_key, far_key in pairs:
