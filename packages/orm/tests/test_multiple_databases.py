@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from orm_test_models import Author, Book, Publisher
+from orm_test_models import Author, Book, Publisher, Tag
 
 from fastjango.core.project import Project, get_project, has_project, set_default_project
 from fastjango.orm.db.connections import get_databases
@@ -114,3 +114,33 @@ def test_related_objects_are_prefetched_from_the_objects_database() -> None:
     books[0].author.save()
     assert Author.objects.using("catalogue").get().name == "Annie"
     assert not Author.objects.exists()
+
+
+def test_related_managers_and_lazy_loads_use_the_objects_database() -> None:
+    ann = Author.objects.using("catalogue").create(name="Ann")
+    alpha = Book.objects.using("catalogue").create(title="Alpha", author=ann)
+    fiction = Tag.objects.using("catalogue").create(slug="fiction")
+    alpha.tags.add(fiction)  # the through row goes where the book lives
+    loaded = Author.objects.using("catalogue").get()
+    assert [book.title for book in loaded.books.all()] == ["Alpha"]
+    book = Book.objects.using("catalogue").get()
+    assert book.author.name == "Ann"  # a lazy load, from "catalogue"
+    assert [tag.slug for tag in book.tags.all()] == ["fiction"]
+    assert [b.title for b in Tag.objects.using("catalogue").get().books.all()] == ["Alpha"]
+    book.tags.clear()
+    assert list(book.tags.all()) == []
+    assert not Book.objects.exists() and not Tag.objects.exists()
+
+
+async def test_async_related_managers_use_the_objects_database() -> None:
+    try:
+        ann = await Author.objects.using("catalogue").acreate(name="Ann")
+        book = await Book.objects.using("catalogue").acreate(title="Alpha", author=ann)
+        fiction = await Tag.objects.using("catalogue").acreate(slug="fiction")
+        await book.tags.aadd(fiction)
+        loaded = await Book.objects.using("catalogue").aget()
+        assert (await loaded.arelated("author")).name == "Ann"
+        assert [tag.slug async for tag in loaded.tags.all()] == ["fiction"]
+        assert [b.title async for b in (await Author.objects.using("catalogue").aget()).books.all()] == ["Alpha"]
+    finally:
+        await get_databases().aclose()

@@ -47,6 +47,19 @@ def _not_loaded(instance: Model, name: str) -> NotLoadedError:
     )
 
 
+def _manager_for(manager: Any, model: type[Model], instance: Model, *, write: bool = False) -> Any:
+    """``manager`` on the database ``instance`` came from, unless a router says otherwise.
+
+    The instance is the router's hint, as in Django: with no router answering,
+    the related objects of an object loaded from "archive" are read from (and
+    written to) "archive". "default" keeps the manager as it is.
+    """
+    from fastjango.orm.db.router import db_for_read, db_for_write
+
+    alias = (db_for_write if write else db_for_read)(model, instance=instance)
+    return manager.db_manager(alias) if alias != "default" else manager
+
+
 class ForwardRelationDescriptor:
     """``post.author``: see the module docstring. On the class, the SQLAlchemy relationship attribute."""
 
@@ -84,7 +97,9 @@ class ForwardRelationDescriptor:
         target = field.target_field
         assert field.remote_model is not None
         assert target is not None
-        related = field.remote_model._base_manager.get(**{target.attname: key})
+        related = _manager_for(field.remote_model._base_manager, field.remote_model, instance).get(
+            **{target.attname: key}
+        )
         attributes.set_committed_value(instance, field.name, related)
         return related
 
@@ -113,7 +128,9 @@ class ForwardRelationDescriptor:
         target = field.target_field
         assert field.remote_model is not None
         assert target is not None
-        related = await field.remote_model._base_manager.aget(**{target.attname: key})
+        related = await _manager_for(field.remote_model._base_manager, field.remote_model, instance).aget(
+            **{target.attname: key}
+        )
         attributes.set_committed_value(instance, field.name, related)
         return related
 
@@ -147,7 +164,8 @@ class RelatedManager(Manager[Any]):
         return key
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = self._base_queryset_manager.get_queryset().filter(**{self.field.attname: self._key()})
+        manager = _manager_for(self._base_queryset_manager, self.model, self.instance)
+        queryset: QuerySet[Any] = manager.get_queryset().filter(**{self.field.attname: self._key()})
         cached = _prefetched(self.instance, self.relation.accessor_name or self.relation.name)
         if cached is not None:
             queryset._result_cache = list(cached)
@@ -177,7 +195,9 @@ class RelatedManager(Manager[Any]):
             unsaved = [obj for obj in objs_ if obj.pk is None]
             if unsaved:
                 raise ValueError(f"{unsaved[0]!r} is unsaved: save it first, or use bulk=False.")
-            self.model._base_manager.filter(pk__in=[obj.pk for obj in objs_]).update(**{self.field.attname: key})
+            _manager_for(self.model._base_manager, self.model, self.instance, write=True).filter(
+                pk__in=[obj.pk for obj in objs_]
+            ).update(**{self.field.attname: key})
             for obj in objs_:
                 setattr(obj, self.field.attname, key)
         else:
@@ -192,7 +212,11 @@ class RelatedManager(Manager[Any]):
             unsaved = [obj for obj in objs_ if obj.pk is None]
             if unsaved:
                 raise ValueError(f"{unsaved[0]!r} is unsaved: save it first, or use bulk=False.")
-            await self.model._base_manager.filter(pk__in=[obj.pk for obj in objs_]).aupdate(**{self.field.attname: key})
+            await (
+                _manager_for(self.model._base_manager, self.model, self.instance, write=True)
+                .filter(pk__in=[obj.pk for obj in objs_])
+                .aupdate(**{self.field.attname: key})
+            )
             for obj in objs_:
                 setattr(obj, self.field.attname, key)
         else:
@@ -240,7 +264,9 @@ class RelatedManager(Manager[Any]):
         stale = current - wanted
         if stale:
             self._nullable("set")
-            self.model._base_manager.filter(pk__in=stale).update(**{self.field.attname: None})
+            _manager_for(self.model._base_manager, self.model, self.instance, write=True).filter(pk__in=stale).update(
+                **{self.field.attname: None}
+            )
         self.add(*[obj for obj in objs_ if obj.pk not in current])
 
     async def aset(self, objs: Iterable[Any], *, clear: bool = False) -> None:
@@ -254,7 +280,11 @@ class RelatedManager(Manager[Any]):
         stale = current - wanted
         if stale:
             self._nullable("set")
-            await self.model._base_manager.filter(pk__in=stale).aupdate(**{self.field.attname: None})
+            await (
+                _manager_for(self.model._base_manager, self.model, self.instance, write=True)
+                .filter(pk__in=stale)
+                .aupdate(**{self.field.attname: None})
+            )
         await self.aadd(*[obj for obj in objs_ if obj.pk not in current])
 
 
@@ -299,9 +329,9 @@ class ReverseOneToOneDescriptor:
         target = field.target_field
         assert target is not None
         try:
-            related = self.relation.related_model._base_manager.get(
-                **{field.attname: getattr(instance, target.attname)}
-            )
+            related = _manager_for(
+                self.relation.related_model._base_manager, self.relation.related_model, instance
+            ).get(**{field.attname: getattr(instance, target.attname)})
         except self.relation.related_model.DoesNotExist:
             raise self.relation.related_model.DoesNotExist(f"{type(instance).__name__} has no {name}.") from None
         instance.__dict__[f"_fj_cache_{name}"] = related
@@ -339,7 +369,8 @@ class ManyRelatedManager(Manager[Any]):
         return getattr(self.instance, target.attname)
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset: QuerySet[Any] = self.model._default_manager.get_queryset().filter(**{self.query_name: self._key()})
+        manager = _manager_for(self.model._default_manager, self.model, self.instance)
+        queryset: QuerySet[Any] = manager.get_queryset().filter(**{self.query_name: self._key()})
         if self._reverse:
             remote = self.field.remote
             assert remote is not None
@@ -358,7 +389,8 @@ class ManyRelatedManager(Manager[Any]):
 
     @property
     def _through(self) -> Any:
-        return self._through_model()._base_manager
+        through = self._through_model()
+        return _manager_for(through._base_manager, through, self.instance, write=True)
 
     def _far_keys(self, objs: Iterable[Any]) -> list[Any]:
         target = self.far_fk.target_field
@@ -525,7 +557,8 @@ async def aload_relation(instance: Model, name: str) -> Any:
         fk = field.field
         target = fk.target_field
         assert target is not None
-        related = await field.related_model._base_manager.aget(**{fk.attname: getattr(instance, target.attname)})
+        manager = _manager_for(field.related_model._base_manager, field.related_model, instance)
+        related = await manager.aget(**{fk.attname: getattr(instance, target.attname)})
         instance.__dict__[f"_fj_cache_{field.accessor_name or field.name}"] = related
         return related
     if isinstance(field, ReverseRelation | ManyToManyField | ManyToManyReverse):
