@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from orm_test_models import Author, Book, Publisher, Tag
 
+from fastjango.core import hookimpl
 from fastjango.core.project import Project, get_project, has_project, set_default_project
 from fastjango.orm.db.connections import get_databases
 from fastjango.orm.testing.databases import flush_tables, setup_test_databases
@@ -23,11 +24,28 @@ class PublishersElsewhere:
         return "catalogue" if model is Publisher else None
 
 
+#: (action, using) of every m2m_changed hook call: this module is also the project's plugin.
+m2m_events: list[tuple[str, str]] = []
+
+
+@hookimpl
+def fastjango_orm_m2m_changed(
+    model: type[Any],
+    instance: Any,
+    action: str,
+    reverse: bool,
+    related_model: type[Any],
+    pk_set: set[Any] | None,
+    using: str,
+) -> None:
+    m2m_events.append((action, using))
+
+
 @pytest.fixture
 def two_databases() -> Iterator[None]:
     project = Project(
         {
-            "INSTALLED_PLUGINS": ["orm"],
+            "INSTALLED_PLUGINS": ["orm", __name__],
             "DATABASES": {
                 "default": {"ENGINE": "sqlite", "NAME": "unused-default.sqlite3"},
                 "catalogue": {"ENGINE": "sqlite", "NAME": "unused-catalogue.sqlite3"},
@@ -129,6 +147,13 @@ def test_related_managers_and_lazy_loads_use_the_objects_database() -> None:
     assert [b.title for b in Tag.objects.using("catalogue").get().books.all()] == ["Alpha"]
     book.tags.clear()
     assert list(book.tags.all()) == []
+    # Plugins (and the signals built on them) are told the database the rows were written to.
+    assert m2m_events[-4:] == [
+        ("pre_add", "catalogue"),
+        ("post_add", "catalogue"),
+        ("pre_clear", "catalogue"),
+        ("post_clear", "catalogue"),
+    ]
     assert not Book.objects.exists() and not Tag.objects.exists()
 
 

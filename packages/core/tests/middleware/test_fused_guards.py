@@ -55,7 +55,7 @@ REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/", {"headers": {"Host": "bad host!"}}),
     ("POST", "/upload/", {"content": b"x" * 100}),
     ("POST", "/upload/", {"content": b"x" * 5000}),
-    ("POST", "/upload/", {"content": iter([b"x" * 3000, b"y" * 3000])}),  # chunked, no Content-Length
+    ("POST", "/upload/", {"chunks": (b"x" * 3000, b"y" * 3000)}),  # chunked, no Content-Length
     ("POST", "/notes/", {"json": {"text": "hi", "stars": "many"}}),
     ("GET", "/?next=1", {"headers": {"X-Forwarded-Proto": "https"}}),
     ("GET", "/big/", {"headers": {"X-Forwarded-Proto": "http"}}),
@@ -83,11 +83,10 @@ def test_fused_guards_answer_like_separate_layers(
     fused = make_client(MIDDLEWARE=[HOSTS, BODY, SECURITY], **settings)
     separate = make_client(MIDDLEWARE=[HOSTS, PASS, BODY, PASS, SECURITY], **settings)
     for method, url, kwargs in REQUESTS:
-        if isinstance(kwargs.get("content"), type(iter([]))):
-            chunks = list(kwargs["content"])
-            assert answer(fused, method, url, content=iter(chunks)) == answer(
-                separate, method, url, content=iter(chunks)
-            )
+        if "chunks" in kwargs:  # a fresh generator per request: a generator body has no Content-Length
+            got = answer(fused, method, url, content=iter(kwargs["chunks"]))
+            assert got == answer(separate, method, url, content=iter(kwargs["chunks"]))
+            assert got[0] in (301, 413) or got[2] == b'{"received":6000}', got  # redirected, refused or read whole
             continue
         if url == "/crash/" and settings.get("DEBUG"):
             # The DEBUG traceback lists different frames; its status and headers must still agree.

@@ -48,16 +48,11 @@ def _not_loaded(instance: Model, name: str) -> NotLoadedError:
 
 
 def _manager_for(manager: Any, model: type[Model], instance: Model, *, write: bool = False) -> Any:
-    """``manager`` on the database ``instance`` came from, unless a router says otherwise.
+    """``manager`` on the database ``instance`` came from, unless a router says otherwise."""
+    from fastjango.orm.db.router import db_for_instance
 
-    The instance is the router's hint, as in Django: with no router answering,
-    the related objects of an object loaded from "archive" are read from (and
-    written to) "archive". "default" keeps the manager as it is.
-    """
-    from fastjango.orm.db.router import db_for_read, db_for_write
-
-    alias = (db_for_write if write else db_for_read)(model, instance=instance)
-    return manager.db_manager(alias) if alias != "default" else manager
+    alias = db_for_instance(model, instance, write=write)
+    return manager if alias is None else manager.db_manager(alias)
 
 
 class ForwardRelationDescriptor:
@@ -443,9 +438,8 @@ class ManyRelatedManager(Manager[Any]):
         from fastjango.orm.db.router import db_for_write
 
         through = self._through_model()
-        return m2m_hook_results(
-            through, self.instance, action, self._reverse, self.model, pk_set, db_for_write(through)
-        )
+        using = db_for_write(through, instance=self.instance)  # where _through writes the rows
+        return m2m_hook_results(through, self.instance, action, self._reverse, self.model, pk_set, using)
 
     def remove(self, *objs: Any) -> None:
         keys = self._far_keys(objs)

@@ -24,7 +24,6 @@ __all__ = ["FUSABLE_GUARDS", "FusedGuards", "fuse_guards"]
 
 #: The guards that can be fused, outermost first: their only fusable order.
 FUSABLE_GUARDS: tuple[type[Any], ...] = (TrustedHostMiddleware, BodySizeLimitMiddleware, SecurityMiddleware)
-_ORDER = FUSABLE_GUARDS
 
 
 class FusedGuards:
@@ -80,12 +79,12 @@ def fuse_guards(app: ASGIApp) -> ASGIApp:
     found: dict[type[Any], Any] = {}
     position = 0
     inner: Any = app
-    while position < len(_ORDER):
+    while position < len(FUSABLE_GUARDS):
         kind = type(inner)
-        if kind not in _ORDER or _ORDER.index(kind) < position:
+        if kind not in FUSABLE_GUARDS or FUSABLE_GUARDS.index(kind) < position:
             break
         found[kind] = inner
-        position = _ORDER.index(kind) + 1
+        position = FUSABLE_GUARDS.index(kind) + 1
         inner = inner.app
     if len(found) < 2:
         return app

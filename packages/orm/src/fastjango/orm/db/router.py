@@ -16,7 +16,7 @@ from fastjango.orm.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from fastjango.orm.models.base import Model
 
-__all__ = ["allow_migrate", "db_for_read", "db_for_write", "routers"]
+__all__ = ["DEFAULT_DB_ALIAS", "allow_migrate", "db_for_instance", "db_for_read", "db_for_write", "routers"]
 
 DEFAULT_DB_ALIAS = "default"
 _cache: dict[tuple[str, ...], list[Any]] = {}
@@ -65,6 +65,17 @@ def db_for_read(model: type[Model], **hints: Any) -> str:
 
 def db_for_write(model: type[Model], **hints: Any) -> str:
     return _route("db_for_write", model, **hints)
+
+
+def db_for_instance(model: type[Model], instance: Model, *, write: bool = False) -> str | None:
+    """The database for ``model`` rows related to ``instance``; None for ``"default"``.
+
+    The instance is the routers' hint, as in Django: when no router answers,
+    the related rows of an object loaded from "archive" live in "archive".
+    None lets callers keep their manager or QuerySet as it is in the usual case.
+    """
+    alias = (db_for_write if write else db_for_read)(model, instance=instance)
+    return None if alias == DEFAULT_DB_ALIAS else alias
 
 
 def allow_migrate(db: str, app_label: str, **hints: Any) -> bool:

@@ -294,7 +294,7 @@ class Compiler:
         if rest == ["has_key"]:
             return and_(column.is_not(None), has_key(column, str(value)))
         if rest in (["has_keys"], ["has_any_keys"]):
-            if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+            if not isinstance(value, list | tuple | set | frozenset):
                 raise FieldError(f"{key}= needs a list of keys, not {value!r}.")
             if not value:
                 raise FieldError(f"{key}= needs at least one key.")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import attributes
 
-from fastjango.orm.db.router import db_for_read
+from fastjango.orm.db.router import db_for_instance
 from fastjango.orm.exceptions import FieldError
 from fastjango.orm.fields.related import ForeignKey, ManyToManyField, ManyToManyReverse, ReverseRelation
 
@@ -88,15 +88,11 @@ def _store(instance: Model, name: str, to_attr: str | None, objects: list[Any]) 
 
 
 def _read_from(queryset: QuerySet[Any], objects: list[Model]) -> QuerySet[Any]:
-    """Read related rows where the instances came from, unless ``using()`` or a router says otherwise.
-
-    The instances are the router's hint, as in Django: with no router answering,
-    objects loaded from "archive" get their related objects from "archive" too.
-    """
+    """Read related rows where the instances came from, unless ``using()`` or a router says otherwise."""
     if queryset._db is not None:
         return queryset
-    alias = db_for_read(queryset.model, instance=objects[0])
-    return queryset.using(alias) if alias != "default" else queryset
+    alias = db_for_instance(queryset.model, objects[0])
+    return queryset if alias is None else queryset.using(alias)
 
 
 def prefetch_plan(instances: list[Model], lookups: Iterable[str | Prefetch]) -> PrefetchPlan:

@@ -23,6 +23,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
 
 from fastjango.orm.db.execution import aread_session, ensure_sync_allowed, read_session
+from fastjango.orm.db.router import DEFAULT_DB_ALIAS
 from fastjango.orm.deferred import mark_deferred
 from fastjango.orm.exceptions import FieldError, TransactionManagementError
 from fastjango.orm.query.compiler import Compiler
@@ -303,8 +304,9 @@ class QuerySet(Generic[_M]):
         """Each row once (``SELECT DISTINCT``); with field names, the first row of each group of them.
 
         ``distinct("author", ...)`` is PostgreSQL's ``DISTINCT ON``: order by the
-        same fields first (``order_by("author", "-published")``) to say which row
-        of each group is kept. Other databases raise ``NotSupportedError``, as
+        same columns first (``order_by("author_id", "-published")``; ``"author"``
+        would follow Author's ``Meta.ordering``) to say which row of each group
+        is kept. Other databases raise ``NotSupportedError``, as
         in Django.
         """
         if fields and (self._low or self._high is not None):
@@ -624,10 +626,12 @@ class QuerySet(Generic[_M]):
         size = self._chunk_size(chunk_size)
         self._check_for_update()
         statement = self._build()
-        with read_session(self.db, autocommit=False) as session:  # server-side cursors need a transaction
+        alias = self.db
+        with read_session(alias, autocommit=False) as session:  # server-side cursors need a transaction
             result = session.execute(self._streamed(statement, size))
             for partition in result.partitions(size):
-                objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
+                rows = [row[0] for row in partition] if self._plain_rows() else partition
+                objects = self._postprocess(rows, alias)
                 self._prefetch_chunk(objects)
                 yield from objects
 
@@ -636,10 +640,12 @@ class QuerySet(Generic[_M]):
         size = self._chunk_size(chunk_size)
         self._check_for_update()
         statement = self._build()
-        async with aread_session(self.db, autocommit=False) as session:  # server-side cursors need a transaction
+        alias = self.db
+        async with aread_session(alias, autocommit=False) as session:  # server-side cursors need a transaction
             partitions = await self._apartitions(session, statement, size)
             async for partition in partitions:
-                objects = self._postprocess([row[0] for row in partition] if self._plain_rows() else partition)
+                rows = [row[0] for row in partition] if self._plain_rows() else partition
+                objects = self._postprocess(rows, alias)
                 await self._aprefetch_chunk(objects)
                 for obj in objects:
                     yield obj
@@ -716,14 +722,15 @@ class QuerySet(Generic[_M]):
             raise TransactionManagementError("select_for_update() can only be used inside atomic().")
 
     # ------------------------------------------------------------------ evaluation
-    def _postprocess(self, rows: Sequence[Any]) -> list[Any]:
+    def _postprocess(self, rows: Sequence[Any], alias: str) -> list[Any]:
+        """Objects or values from the rows; ``alias`` is the database they were read from."""
         if self._values is None and self._deferred is not None:
-            objects = self._postprocess_objects(rows)
+            objects = self._postprocess_objects(rows, alias)
             mark_deferred(objects, self._deferred_attnames())
             return objects
-        return self._postprocess_objects(rows) if self._values is None else self._postprocess_values(rows)
+        return self._postprocess_objects(rows, alias) if self._values is None else self._postprocess_values(rows)
 
-    def _postprocess_objects(self, rows: Sequence[Any]) -> list[Any]:
+    def _postprocess_objects(self, rows: Sequence[Any], alias: str) -> list[Any]:
         if not self._annotations:
             objects = list(rows)
         else:
@@ -734,8 +741,7 @@ class QuerySet(Generic[_M]):
                 for index, name in enumerate(names, 1):
                     obj.__dict__[name] = row[index]
                 objects.append(obj)
-        alias = self.db
-        if alias != "default":
+        if alias != DEFAULT_DB_ALIAS:
             # Django's instance._state.db: save() and delete() go back where the object came from.
             # "default" is what the router falls back to anyway, so the usual case pays nothing.
             for obj in objects:
@@ -762,12 +768,13 @@ class QuerySet(Generic[_M]):
                 ensure_sync_allowed(f"Evaluating a {self.model.__name__} QuerySet")
                 self._check_for_update()
                 statement = self._build()
-                with read_session(self.db) as session:
+                alias = self.db
+                with read_session(alias) as session:
                     if self._plain_rows():
                         rows: Sequence[Any] = session.scalars(statement).all()
                     else:
                         rows = session.execute(statement).all()
-                results = self._postprocess(rows)
+                results = self._postprocess(rows, alias)
                 self._prefetch_chunk(results)
                 self._result_cache = results
         return self._result_cache
@@ -779,12 +786,13 @@ class QuerySet(Generic[_M]):
             else:
                 self._check_for_update()
                 statement = self._build()
-                async with aread_session(self.db) as session:
+                alias = self.db
+                async with aread_session(alias) as session:
                     if self._plain_rows():
                         rows: Sequence[Any] = (await session.scalars(statement)).all()
                     else:
                         rows = (await session.execute(statement)).all()
-                results = self._postprocess(rows)
+                results = self._postprocess(rows, alias)
                 await self._aprefetch_chunk(results)
                 self._result_cache = results
         return self._result_cache
