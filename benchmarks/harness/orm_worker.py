@@ -2,18 +2,25 @@
 
 Usage: ``python -m harness.orm_worker ORM``, ORM one of ``fastjango`` (async
 QuerySets), ``sqlalchemy`` (hand-written SQLAlchemy 2 async ORM, as FastAPI's
-tutorial writes it) and ``django`` (the Django ORM, synchronous, as Django
-views use it). After ``ready``, each stdin line ``SCENARIO COUNT`` runs the
-scenario COUNT times and prints ``CPU_NS WALL_NS``. Scenarios: ``get`` (one
-row by primary key) and ``list`` (20 rows ordered by id, at an offset).
+tutorial writes it), ``django`` (the Django ORM, synchronous, as Django views
+use it; concurrent callers are threads, each with its own connection, as a
+threaded WSGI server runs them) and ``django-async`` (Django's async QuerySet
+API, ``aget`` and ``async for``; concurrent callers are tasks on one event
+loop, as an ASGI server runs async views). After ``ready``, each stdin line
+``SCENARIO COUNT CALLERS`` runs the scenario COUNT times, shared among CALLERS
+concurrent callers, and prints ``CPU_NS WALL_NS``. Scenarios: ``get`` (one row
+by primary key) and ``list`` (20 rows ordered by id, at an offset).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 ITEM_COUNT = 10_000
 
@@ -77,21 +84,27 @@ def sqlalchemy_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Call
     return run, close
 
 
-def django_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Callable[[], Awaitable[None]]]:
+def _django_setup() -> type:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchsite.settings")
     import django
 
     django.setup()
     from items.models import Item
 
+    return Item
+
+
+def django_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Callable[[], Awaitable[None]]]:
+    item_model: Any = _django_setup()
+
     def run_sync(scenario: str, count: int, start: int) -> int:
         rows = 0
         if scenario == "get":
             for item_id in _ids(count, start):
-                rows += Item.objects.get(pk=item_id).id > 0
+                rows += item_model.objects.get(pk=item_id).id > 0
         else:
             for offset in _offsets(count, start):
-                rows += len(list(Item.objects.order_by("id")[offset : offset + 20]))
+                rows += len(list(item_model.objects.order_by("id")[offset : offset + 20]))
         return rows
 
     async def run(scenario: str, count: int, start: int) -> int:
@@ -104,30 +117,95 @@ def django_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Callable
     return run, close
 
 
+def django_async_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Callable[[], Awaitable[None]]]:
+    item_model: Any = _django_setup()
+
+    from asgiref.sync import ThreadSensitiveContext, sync_to_async
+    from django.db import connections
+
+    async def run(scenario: str, count: int, start: int) -> int:
+        # Each caller in its own thread-sensitive context, as Django's ASGI handler gives each request:
+        # its own thread for the ORM's sync_to_async calls, so callers do not queue on one thread.
+        rows = 0
+        async with ThreadSensitiveContext():
+            if scenario == "get":
+                for item_id in _ids(count, start):
+                    item = await item_model.objects.aget(pk=item_id)
+                    rows += item.id > 0
+            else:
+                for offset in _offsets(count, start):
+                    rows += len([item async for item in item_model.objects.order_by("id")[offset : offset + 20]])
+            await sync_to_async(connections.close_all)()  # the context's thread ends with it
+        return rows
+
+    async def close() -> None:
+        return None
+
+    return run, close
+
+
 #: Synchronous ORMs run outside any event loop, as their own views run them.
 _SYNC_RUNNERS: dict[str, Callable[[str, int, int], int]] = {}
 
 
-RUNNERS = {"fastjango": fastjango_runner, "sqlalchemy": sqlalchemy_runner, "django": django_runner}
+RUNNERS = {
+    "fastjango": fastjango_runner,
+    "sqlalchemy": sqlalchemy_runner,
+    "django": django_runner,
+    "django-async": django_async_runner,
+}
 
 
 EXPECTED = {"get": 1, "list": 20}
 
 
-def main_sync(orm: str) -> None:
-    RUNNERS[orm]()
-    run = _SYNC_RUNNERS[orm]
-    for scenario in ("get", "list"):
-        rows = run(scenario, 20, 0)
-        if rows != 20 * EXPECTED[scenario]:
-            raise SystemExit(f"{orm} {scenario}: {rows} rows for 20 calls, expected {20 * EXPECTED[scenario]}")
+def _shares(count: int, callers: int) -> list[int]:
+    """COUNT operations split among CALLERS as evenly as possible."""
+    return [count // callers + (1 if index < count % callers else 0) for index in range(callers)]
+
+
+#: Long-lived threads per number of callers: each keeps its Django connection, as a threaded server's do.
+_THREADS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _run_threads(run: Callable[[str, int, int], int], scenario: str, count: int, start: int, callers: int) -> int:
+    if callers == 1:
+        return run(scenario, count, start)
+    executor = _THREADS.get(callers)
+    if executor is None:
+        executor = _THREADS[callers] = ThreadPoolExecutor(max_workers=callers)
+    calls, offset = [], start
+    for share in _shares(count, callers):
+        calls.append(executor.submit(run, scenario, share, offset))
+        offset += share
+    return sum(call.result() for call in calls)
+
+
+async def _run_tasks(
+    run: Callable[[str, int, int], Awaitable[int]], scenario: str, count: int, start: int, callers: int
+) -> int:
+    if callers == 1:
+        return await run(scenario, count, start)
+    calls, offset = [], start
+    for share in _shares(count, callers):
+        calls.append(run(scenario, share, offset))
+        offset += share
+    return sum(await asyncio.gather(*calls))
+
+
+def _serve(orm: str, batch: Callable[[str, int, int, int], int]) -> None:
+    for scenario in ("get", "list"):  # warm-up, and a check of what each ORM returns
+        for callers in (1, 4):
+            rows = batch(scenario, 20, 0, callers)
+            if rows != 20 * EXPECTED[scenario]:
+                raise SystemExit(f"{orm} {scenario}: {rows} rows for 20 calls, expected {20 * EXPECTED[scenario]}")
     print("ready", flush=True)
     start = 0
-    for line in sys.stdin:
-        scenario, count_text = line.split()
-        count = int(count_text)
+    for line in sys.stdin:  # the worker has nothing else to do while it waits for the next batch
+        scenario, count_text, callers_text = line.split()
+        count, callers = int(count_text), int(callers_text)
         cpu, wall = time.process_time_ns(), time.perf_counter_ns()
-        rows = run(scenario, count, start)
+        rows = batch(scenario, count, start, callers)
         cpu, wall = time.process_time_ns() - cpu, time.perf_counter_ns() - wall
         start += count
         if rows != count * EXPECTED[scenario]:
@@ -135,32 +213,38 @@ def main_sync(orm: str) -> None:
         print(cpu, wall, flush=True)
 
 
-async def main(orm: str) -> None:
-    run, close = RUNNERS[orm]()
-    expected = EXPECTED
-    for scenario in ("get", "list"):  # warm-up, and a check of what each ORM returns
-        rows = await run(scenario, 20, 0)
-        if rows != 20 * expected[scenario]:
-            raise SystemExit(f"{orm} {scenario}: {rows} rows for 20 calls, expected {20 * expected[scenario]}")
-    print("ready", flush=True)
-    start = 0
-    for line in sys.stdin:  # the worker has nothing else to do while it waits for the next batch
-        scenario, count_text = line.split()
-        count = int(count_text)
-        cpu, wall = time.process_time_ns(), time.perf_counter_ns()
-        rows = await run(scenario, count, start)
-        cpu, wall = time.process_time_ns() - cpu, time.perf_counter_ns() - wall
-        start += count
-        if rows != count * expected[scenario]:
-            raise SystemExit(f"{orm} {scenario}: {rows} rows for {count} calls")
-        print(cpu, wall, flush=True)
-    await close()
+def main_sync(orm: str) -> None:
+    RUNNERS[orm]()
+    run = _SYNC_RUNNERS[orm]
+    _serve(orm, lambda scenario, count, start, callers: _run_threads(run, scenario, count, start, callers))
+
+
+def main(orm: str) -> None:
+    import uvloop
+
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)
+    run, close = loop.run_until_complete(_make_runner(orm))
+    try:
+        _serve(
+            orm,
+            lambda scenario, count, start, callers: loop.run_until_complete(
+                _run_tasks(run, scenario, count, start, callers)
+            ),
+        )
+    finally:
+        loop.run_until_complete(close())
+        loop.close()
+
+
+async def _make_runner(
+    orm: str,
+) -> tuple[Callable[[str, int, int], Awaitable[int]], Callable[[], Awaitable[None]]]:
+    return RUNNERS[orm]()  # inside the loop: engines bind to it
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "django":
         main_sync(sys.argv[1])
     else:
-        import uvloop
-
-        uvloop.run(main(sys.argv[1]))
+        main(sys.argv[1])

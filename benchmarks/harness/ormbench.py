@@ -2,11 +2,15 @@
 
 No web framework, no server: each ORM runs in its own process (pinned to the
 same CPU) and reads the suite's PostgreSQL table, one row by primary key
-(``get``) and a 20-row ordered page (``list``). The processes take turns batch
+(``get``) and a 20-row ordered page (``list``), first one operation at a time,
+then with 16 concurrent callers (tasks on one event loop for the async ORMs;
+threads with a connection each for the synchronous Django ORM, as a threaded
+server runs views; a thread-sensitive context per caller for Django's async
+API, as its ASGI handler gives each request). The processes take turns batch
 by batch, and the ratios are taken per round, so the machine's drift hits all
-three alike. Reported per ORM and scenario: operations per second (wall clock,
-the database's round trips included) and the ORM process's CPU time per
-operation.
+of them alike. Reported per ORM and scenario: operations per second (wall
+clock, the database's round trips included) and the ORM process's CPU time
+per operation.
 """
 
 from __future__ import annotations
@@ -22,8 +26,13 @@ from harness.inprocess import read_worker_line
 __all__ = ["ORMS", "OrmResult", "measure_orms", "orm_table", "orm_targets"]
 
 #: ORM name -> the folder (under benchmarks/) its imports are relative to.
-ORMS = {"fastjango": ".", "sqlalchemy": ".", "django": "stacks/django_app"}
-SCENARIOS = ("get", "list")
+ORMS = {"fastjango": ".", "sqlalchemy": ".", "django": "stacks/django_app", "django-async": "stacks/django_app"}
+#: How many callers share the work at once in the concurrent scenarios.
+CALLERS = 16
+#: Scenario name -> (worker scenario, concurrent callers).
+SCENARIOS = {"get": ("get", 1), "list": ("list", 1), "get-x16": ("get", CALLERS), "list-x16": ("list", CALLERS)}
+#: The Django variants: the concurrent target is judged against the faster of them in each round.
+DJANGO = ("django", "django-async")
 
 
 @dataclass
@@ -60,6 +69,7 @@ def _start(orm: str, *, python: str, cwd: Path, environ: dict[str, str], cpu: in
 def measure_orms(
     *, python: str, cwd: Path, environ: dict[str, str], cpu: int, rounds: int, operations: int
 ) -> dict[str, OrmResult]:
+    """``operations`` per batch one at a time, four times as many with concurrent callers."""
     workers: dict[str, subprocess.Popen[str]] = {}
     try:
         for orm in ORMS:
@@ -68,14 +78,15 @@ def measure_orms(
         names = list(workers)
         for number in range(rounds):
             shift = number % len(names)
-            for scenario in SCENARIOS:
+            for scenario, (name, callers) in SCENARIOS.items():
+                count = operations if callers == 1 else operations * 4
                 for orm in names[shift:] + names[:shift]:
                     worker = workers[orm]
                     assert worker.stdin is not None
-                    worker.stdin.write(f"{scenario} {operations}\n")
+                    worker.stdin.write(f"{name} {count} {callers}\n")
                     worker.stdin.flush()
                     cpu_ns, wall_ns = (int(part) for part in read_worker_line(worker.stdout, orm, worker).split())
-                    results[orm].rounds[scenario].append((cpu_ns / operations, wall_ns / operations))
+                    results[orm].rounds[scenario].append((cpu_ns / count, wall_ns / count))
         return results
     finally:
         for worker in workers.values():
@@ -88,41 +99,68 @@ def measure_orms(
                 worker.wait()
 
 
-def _round_ratio(results: dict[str, OrmResult], scenario: str, top: str, bottom: str) -> float:
-    pairs = zip(results[top].rounds[scenario], results[bottom].rounds[scenario], strict=True)
-    return statistics.median(other_wall / wall for (_, wall), (_, other_wall) in pairs)
+def _round_ratios(results: dict[str, OrmResult], scenario: str, top: str, bottoms: tuple[str, ...]) -> list[float]:
+    """Per round: ``top``'s speed over the fastest of ``bottoms`` in that round (wall time per operation)."""
+    ratios = []
+    for number, (_, wall) in enumerate(results[top].rounds[scenario]):
+        fastest = min(results[bottom].rounds[scenario][number][1] for bottom in bottoms)
+        ratios.append(fastest / wall)
+    return ratios
+
+
+#: (scenario, the ORMs compared with, needed ratio, a promise of the issue or information only)
+TARGETS = (
+    ("get", ("sqlalchemy",), 1.0, True),
+    ("list", ("sqlalchemy",), 1.0, True),
+    ("get-x16", DJANGO, 2.0, True),
+    ("list-x16", DJANGO, 2.0, True),
+    ("get", ("django",), 2.0, False),
+    ("list", ("django",), 2.0, False),
+    ("get-x16", ("sqlalchemy",), 1.0, False),
+    ("list-x16", ("sqlalchemy",), 1.0, False),
+)
 
 
 def orm_targets(results: dict[str, OrmResult]) -> list[dict[str, object]]:
-    """fastjango vs SQLAlchemy (no slower: ratio >= 1.0) and vs Django (at least 2x), per scenario."""
+    """fastjango no slower than SQLAlchemy, and at least 2x the best Django under concurrent callers.
+
+    Information only: one operation at a time against synchronous Django, and
+    SQLAlchemy under concurrent callers.
+    """
     evaluated: list[dict[str, object]] = []
-    for scenario in SCENARIOS:
-        for other, minimum in (("sqlalchemy", 1.0), ("django", 2.0)):
-            ratio = _round_ratio(results, scenario, "fastjango", other)
-            evaluated.append(
-                {"scenario": scenario, "versus": other, "ratio": ratio, "minimum": minimum, "met": ratio >= minimum}
-            )
+    for scenario, versus, minimum, promise in TARGETS:
+        ratios = _round_ratios(results, scenario, "fastjango", versus)
+        ratio = statistics.median(ratios)
+        evaluated.append(
+            {
+                "scenario": scenario,
+                "versus": " or ".join(versus),
+                "ratio": ratio,
+                "min": min(ratios),
+                "max": max(ratios),
+                "minimum": minimum,
+                "promise": promise,
+                "met": ratio >= minimum,
+            }
+        )
     return evaluated
 
 
 def orm_table(results: dict[str, OrmResult]) -> str:
-    lines = [
-        "| ORM | get: ops/s | get: CPU µs/op | list (20 rows): ops/s | list: CPU µs/op |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
+    header = " | ".join(f"{scenario}: ops/s | {scenario}: CPU µs/op" for scenario in SCENARIOS)
+    lines = [f"| ORM | {header} |", "| --- |" + " ---: |" * (2 * len(SCENARIOS))]
     for result in results.values():
-        lines.append(
-            f"| {result.orm} | {result.ops_per_s('get'):,.0f} | {result.cpu_us('get'):.0f} "
-            f"| {result.ops_per_s('list'):,.0f} | {result.cpu_us('list'):.0f} |"
-        )
+        cells = " | ".join(f"{result.ops_per_s(s):,.0f} | {result.cpu_us(s):.0f}" for s in SCENARIOS)
+        lines.append(f"| {result.orm} | {cells} |")
     lines += [
         "",
-        "| target | ops/s ratio (median of rounds) | needed | result |",
-        "| --- | ---: | ---: | --- |",
+        "| target | ops/s ratio (median of rounds) | min - max | needed | result |",
+        "| --- | ---: | ---: | ---: | --- |",
     ]
     for target in orm_targets(results):
+        verdict = ("met" if target["met"] else "MISSED") if target["promise"] else "information"
         lines.append(
             f"| fastjango / {target['versus']} ({target['scenario']}) | {target['ratio']:.3f} "
-            f"| ≥ {target['minimum']:.2f} | {'met' if target['met'] else 'MISSED'} |"
+            f"| {target['min']:.2f} - {target['max']:.2f} | ≥ {target['minimum']:.2f} | {verdict} |"
         )
     return "\n".join(lines)

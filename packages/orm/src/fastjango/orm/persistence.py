@@ -220,7 +220,7 @@ def _update_plan(queryset: QuerySet[Any], values: dict[str, Any]) -> Plan:
     if compiler.joins or queryset._low or queryset._high is not None:
         statement = statement.where(table.c[pk.column].in_(queryset.values_list("pk", flat=True)._build(ordered=False)))
     elif queryset._where:
-        statement = statement.where(*queryset._where)
+        statement = statement.where(*queryset._where_clauses())
     result = yield statement
     return result.rowcount
 

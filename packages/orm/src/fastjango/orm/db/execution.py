@@ -33,6 +33,7 @@ __all__ = [
     "current_transaction",
     "ensure_sync_allowed",
     "read_session",
+    "resolve_database",
     "write_connection",
 ]
 
@@ -127,7 +128,8 @@ def pool_error(database: Database) -> PoolExhaustedError:
     )
 
 
-def _resolve(alias: str | None) -> tuple[str, Database]:
+def resolve_database(alias: str | None) -> tuple[str, Database]:
+    """The alias (``default`` for None) and its Database."""
     name = alias or "default"
     return name, get_databases()[name]
 
@@ -141,7 +143,7 @@ def read_session(alias: str | None, *, autocommit: bool = True) -> Iterator[Sess
     BEGIN and ROLLBACK around it. ``autocommit=False`` keeps the transaction,
     which server-side cursors need.
     """
-    name, database = _resolve(alias)
+    name, database = resolve_database(alias)
     state = current_transaction(name)
     if state is not None:
         _usable(state, is_async=False)
@@ -167,7 +169,7 @@ def read_session(alias: str | None, *, autocommit: bool = True) -> Iterator[Sess
 @asynccontextmanager
 async def aread_session(alias: str | None, *, autocommit: bool = True) -> AsyncIterator[AsyncSession]:
     """``read_session()`` for async code."""
-    name, database = _resolve(alias)
+    name, database = resolve_database(alias)
     state = current_transaction(name)
     if state is not None:
         _usable(state, is_async=True)
@@ -193,7 +195,7 @@ async def aread_session(alias: str | None, *, autocommit: bool = True) -> AsyncI
 @contextmanager
 def write_connection(alias: str | None) -> Iterator[Connection]:
     """A connection for writing: the transaction's, or one that commits when the block ends."""
-    name, database = _resolve(alias)
+    name, database = resolve_database(alias)
     state = current_transaction(name)
     if state is not None:
         _usable(state, is_async=False)
@@ -213,7 +215,7 @@ def write_connection(alias: str | None) -> Iterator[Connection]:
 @asynccontextmanager
 async def awrite_connection(alias: str | None) -> AsyncIterator[AsyncConnection]:
     """``write_connection()`` for async code."""
-    name, database = _resolve(alias)
+    name, database = resolve_database(alias)
     state = current_transaction(name)
     if state is not None:
         _usable(state, is_async=True)

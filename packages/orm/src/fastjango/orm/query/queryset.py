@@ -27,6 +27,7 @@ from fastjango.orm.db.router import DEFAULT_DB_ALIAS
 from fastjango.orm.deferred import mark_deferred
 from fastjango.orm.exceptions import FieldError, TransactionManagementError
 from fastjango.orm.query.compiler import Compiler
+from fastjango.orm.query.direct import afetch_direct, direct_equalities
 from fastjango.orm.query.expressions import Expression, Q
 from fastjango.orm.query.prefetch import prefetch_plan
 
@@ -77,7 +78,12 @@ class QuerySet(Generic[_M]):
         self.model = model
         self._db = using
         self._compiler = Compiler(model)
-        self._where: list[ColumnElement[bool]] = []
+        #: WHERE conditions; a Q is an equality filter() left uncompiled (see _where_clauses()).
+        self._where: list[ColumnElement[bool] | Q] = []
+        #: The filters as (column, value) equalities while every one is that simple (see query/direct.py),
+        #: and how many ``_where`` clauses they account for; None once any is not.
+        self._direct: tuple[tuple[str, Any], ...] | None = ()
+        self._direct_clauses = 0
         self._order: list[Any] | None = None  # None: the model's Meta.ordering
         self._low = 0
         self._high: int | None = None
@@ -151,10 +157,28 @@ class QuerySet(Generic[_M]):
         if not q:
             return clone
         clone._compiler.call += 1
+        if clone._direct is not None:
+            equalities = None if negate else direct_equalities(clone._compiler, q)
+            if equalities is not None:
+                # Plain equalities on the model's own columns: the direct read path needs no SQLAlchemy
+                # clause, so compiling one waits until a statement is built.
+                clone._direct += equalities
+                clone._direct_clauses += 1
+                clone._where.append(q)
+                return clone
+            clone._direct = None
         clause = clone._compiler.compile_q(~q if negate else q)
         # A condition on an aggregate annotation belongs in HAVING, as Django puts it.
         (clone._having if self._refers_to_aggregate(q) else clone._where).append(clause)
         return clone
+
+    def _where_clauses(self) -> list[ColumnElement[bool]]:
+        """The WHERE conditions as SQLAlchemy clauses, compiling the equalities filter() left as Q objects."""
+        where = self._where
+        for index, clause in enumerate(where):
+            if isinstance(clause, Q):
+                where[index] = self._compiler.compile_q(clause)
+        return where  # type: ignore[return-value]
 
     def _refers_to_aggregate(self, q: Q) -> bool:
         for child in q.children:
@@ -226,7 +250,7 @@ class QuerySet(Generic[_M]):
         columns = [expression.resolve(compiler).label(name) for name, expression in named.items()]
         statement = compiler.apply_joins(select(*columns).select_from(self.model))
         if self._where:
-            statement = statement.where(*self._where)
+            statement = statement.where(*self._where_clauses())
         return statement, list(named)
 
     def _aggregate_over_subquery(self, named: dict[str, Expression]) -> Select[Any]:
@@ -511,7 +535,8 @@ class QuerySet(Generic[_M]):
         if compiler.joins:  # an explicit FROM only when joins need one to start from
             statement = compiler.apply_joins(statement.select_from(self.model))
         if self._where:
-            statement = statement.where(and_(*self._where) if len(self._where) > 1 else self._where[0])
+            where = self._where_clauses()
+            statement = statement.where(and_(*where) if len(where) > 1 else where[0])
         if self._group_by == "model":
             statement = statement.group_by(*self.model.__table__.c)
         elif isinstance(self._group_by, list):
@@ -785,14 +810,18 @@ class QuerySet(Generic[_M]):
                 self._result_cache = []
             else:
                 self._check_for_update()
-                statement = self._build()
                 alias = self.db
-                async with aread_session(alias) as session:
-                    if self._plain_rows():
-                        rows: Sequence[Any] = (await session.scalars(statement)).all()
-                    else:
-                        rows = (await session.execute(statement)).all()
-                results = self._postprocess(rows, alias)
+                direct = await afetch_direct(self, alias)
+                if direct is not None:
+                    results = self._postprocess_objects(direct, alias)
+                else:
+                    statement = self._build()
+                    async with aread_session(alias) as session:
+                        if self._plain_rows():
+                            rows: Sequence[Any] = (await session.scalars(statement)).all()
+                        else:
+                            rows = (await session.execute(statement)).all()
+                    results = self._postprocess(rows, alias)
                 await self._aprefetch_chunk(results)
                 self._result_cache = results
         return self._result_cache
@@ -952,7 +981,7 @@ class QuerySet(Generic[_M]):
             return select(func.count()).select_from(inner)
         statement = self._compiler.apply_joins(select(func.count()).select_from(self.model))
         if self._where:
-            statement = statement.where(*self._where)
+            statement = statement.where(*self._where_clauses())
         return statement
 
     def count(self) -> int:
@@ -976,7 +1005,7 @@ class QuerySet(Generic[_M]):
     def _exists_statement(self) -> Select[Any]:
         statement = self._compiler.apply_joins(select(literal(1)).select_from(self.model))
         if self._where:
-            statement = statement.where(*self._where)
+            statement = statement.where(*self._where_clauses())
         if self._low or self._high is not None or self._group_by is not None or self._having or self._combinator:
             inner = self._build(ordered=False).subquery()
             statement = select(literal(1)).select_from(inner)

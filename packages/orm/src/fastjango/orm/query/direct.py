@@ -1,0 +1,388 @@
+"""Simple async reads straight to the driver, skipping SQLAlchemy's ORM layer.
+
+Most reads an application makes are simple: one row by primary key, a page of
+a table filtered by equality and ordered by its own columns. For those, the
+ORM session, the statement's cache key and the ORM result layer cost several
+times what the database driver does. A QuerySet of that shape is compiled once
+per shape and dialect (by SQLAlchemy's own compiler, into SQL with positional
+parameters), runs on a connection from the same pool, and its rows become the
+same detached mapped instances the ORM would have returned.
+
+Everything else takes the ORM path, unchanged: joins, annotations, values(),
+expressions, DISTINCT, locking, only()/defer(), reads inside ``atomic()``,
+models with SQLAlchemy ``load`` listeners or eager-loading relationships, and
+engines with cursor-execution listeners besides fastjango's own (tracing
+instrumentation sees every statement as before). A driver error sends the
+read down the ORM path too, which reports it the usual way; a read is safe to
+repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Column, Integer, and_, bindparam, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.util import greenlet_spawn
+
+from fastjango.orm.db.connections import query_listeners
+from fastjango.orm.db.execution import current_transaction, pool_error, resolve_database
+from fastjango.orm.exceptions import FieldDoesNotExist
+from fastjango.orm.fields.related import ForeignKey
+from fastjango.orm.fields.scalar import JSONField
+from fastjango.orm.query.expressions import Expression, Q
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect, Engine
+
+    from fastjango.orm.models.base import Model
+    from fastjango.orm.query.compiler import Compiler
+    from fastjango.orm.query.queryset import QuerySet
+
+__all__ = ["afetch_direct", "direct_equalities"]
+
+#: Relationship loader strategies that load nothing when the parent row is read.
+_LAZY_STRATEGIES = frozenset({"select", True, "raise", "raise_on_sql", "write_only", "dynamic"})
+#: The driver fetches with its own prepared-statement cache; one plan per shape and dialect.
+_MAX_PLANS_PER_DIALECT = 2000
+_LIMIT, _OFFSET = "fj_limit", "fj_offset"
+
+Processor = Callable[[Any], Any] | None
+
+
+def direct_equalities(compiler: Compiler, q: Q) -> tuple[tuple[str, Any], ...] | None:
+    """``filter(a=1, b=x)`` as ``(("a", 1), ("b", x_pk))`` (column, value), if each is ``column = value``.
+
+    Only keyword equalities on the queried model's own columns qualify, with a
+    value the field prepares to a plain Python value; ``None`` (``IS NULL``),
+    JSON documents, expressions, QuerySets and lookups other than ``exact``
+    do not.
+    """
+    if q.negated or q.connector != Q.AND:
+        return None
+    meta = compiler.model._meta
+    table = compiler.model.__table__
+    pairs = []
+    for child in q.children:
+        if not isinstance(child, tuple):
+            return None
+        key, value = child
+        name, _, lookup = key.partition("__")
+        if lookup not in ("", "exact") or value is None or isinstance(value, Expression | list | dict | set):
+            return None
+        try:
+            model_field = meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        column: str | None = getattr(model_field, "column", None)
+        if (
+            column is None
+            or column not in table.c
+            or not getattr(model_field, "concrete", False)
+            or isinstance(model_field, JSONField)
+        ):
+            return None
+        if hasattr(value, "_as_subquery"):  # a QuerySet
+            return None
+        prepared = compiler._prep(value, model_field)
+        if prepared is None or isinstance(prepared, Expression) or hasattr(prepared, "__clause_element__"):
+            return None
+        pairs.append((column, prepared))
+    return tuple(pairs)
+
+
+@dataclass(eq=False)
+class _Plan:
+    """One compiled shape: its SQL and how to turn parameters in and rows out."""
+
+    sql: str
+    #: For each positional parameter of ``sql``: its index in the request's values (or -1 for a constant
+    #: the dialect added, such as SQLite's ``OFFSET 0``), the constant, and its bind processor.
+    parameters: list[tuple[int, Any, Processor]]
+    columns: list[Column[Any]]
+    keys: list[str]
+    pk_indexes: list[int]
+    model: type[Model]
+    dialect: Dialect
+    #: (row index, processor) for the columns whose values the dialect converts; set by the first result.
+    conversions: list[tuple[int, Callable[[Any], Any]]] | None = None
+    identity_class: Any = None
+    new_instance: Callable[[], Any] = field(default=lambda: None)
+
+    def convert_with(self, type_codes: Sequence[Any]) -> None:
+        conversions: list[tuple[int, Callable[[Any], Any]]] = []
+        for index, (column, code) in enumerate(zip(self.columns, type_codes, strict=True)):
+            processor = column.type.dialect_impl(self.dialect).result_processor(self.dialect, code)
+            if processor is not None:
+                conversions.append((index, processor))
+        self.conversions = conversions
+
+    def bind(self, values: Sequence[Any]) -> list[Any]:
+        bound = []
+        for index, constant, process in self.parameters:
+            value = constant if index < 0 else values[index]
+            bound.append(value if process is None else process(value))
+        return bound
+
+    def objects(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        conversions = self.conversions
+        assert conversions is not None
+        keys, identity_class, new_instance = self.keys, self.identity_class, self.new_instance
+        pk_indexes = self.pk_indexes
+        single_pk = pk_indexes[0] if len(pk_indexes) == 1 else None
+        objects = []
+        for row in rows:
+            values = list(row)
+            for index, process in conversions:
+                values[index] = process(values[index])
+            obj = new_instance()
+            namespace = obj.__dict__
+            namespace.update(zip(keys, values, strict=True))
+            # What SQLAlchemy's loader does for a new row, then detaches: the identity, no session.
+            identity = (values[single_pk],) if single_pk is not None else tuple([values[i] for i in pk_indexes])
+            namespace["_sa_instance_state"].key = (identity_class, identity, None)
+            objects.append(obj)
+        return objects
+
+
+def _order_columns(model: type[Model], ordering: Sequence[Any]) -> list[Any] | None:
+    meta = model._meta
+    table = model.__table__
+    terms = []
+    for term in ordering:
+        if not isinstance(term, str) or term == "?":
+            return None
+        name = term.lstrip("-+")
+        try:
+            model_field = meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        column: str | None = getattr(model_field, "column", None)
+        # Ordering by a foreign key's name orders by the related model's ordering: a join.
+        if isinstance(model_field, ForeignKey) and name != model_field.attname:
+            return None
+        if column is None or column not in table.c or not getattr(model_field, "concrete", False):
+            return None
+        terms.append(table.c[column].desc() if term.startswith("-") else table.c[column].asc())
+    return terms
+
+
+def _build_plan(model: type[Model], shape: tuple[Any, ...], dialect: Dialect) -> _Plan | None:
+    filter_columns, ordering, limited, offset = shape
+    mapper = model.__mapper__
+    table = model.__table__
+    if mapper.inherits is not None or mapper.with_polymorphic or mapper.polymorphic_on is not None:
+        return None
+    if any(prop.lazy not in _LAZY_STRATEGIES for prop in mapper.relationships):
+        return None
+    columns: list[Column[Any]] = []
+    keys: list[str] = []
+    for prop in mapper.column_attrs:
+        if prop.deferred or len(prop.columns) != 1:
+            return None
+        column = prop.columns[0]
+        if not isinstance(column, Column) or column.table is not table:
+            return None
+        columns.append(column)
+        keys.append(prop.key)
+    order = _order_columns(model, ordering)
+    if order is None:
+        return None
+    statement = select(*columns)
+    names = [f"fj_{index}" for index in range(len(filter_columns))]
+    if names:
+        conditions = [
+            table.c[name] == bindparam(bind, type_=table.c[name].type)
+            for name, bind in zip(filter_columns, names, strict=True)
+        ]
+        statement = statement.where(and_(*conditions) if len(conditions) > 1 else conditions[0])
+    if order:
+        statement = statement.order_by(*order)
+    if limited:
+        names.append(_LIMIT)
+        statement = statement.limit(bindparam(_LIMIT, type_=Integer()))
+    if offset:
+        names.append(_OFFSET)
+        statement = statement.offset(bindparam(_OFFSET, type_=Integer()))
+    compiled = statement.compile(dialect=dialect)
+    if not compiled.positional or compiled.positiontup is None:
+        return None
+    index_of = {name: index for index, name in enumerate(names)}
+    parameters: list[tuple[int, Any, Processor]] = []
+    for name in compiled.positiontup:
+        parameter = compiled.binds[name]
+        index = index_of.get(name, -1)
+        if index < 0 and (parameter.required or parameter.callable is not None):
+            return None  # a parameter this module did not put there and cannot fill: not a shape it knows
+        processor = parameter.type.dialect_impl(dialect).bind_processor(dialect)
+        parameters.append((index, parameter.value if index < 0 else None, processor))
+    pk_columns: list[Any] = list(mapper.primary_key)
+    return _Plan(
+        sql=compiled.string,
+        parameters=parameters,
+        columns=columns,
+        keys=keys,
+        pk_indexes=[columns.index(column) for column in pk_columns],
+        model=model,
+        dialect=dialect,
+        identity_class=mapper._identity_class,
+        new_instance=mapper.class_manager.new_instance,
+    )
+
+
+_plans: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Plan | None]] = weakref.WeakKeyDictionary()
+
+
+def _plan_for(model: type[Model], shape: tuple[Any, ...], dialect: Dialect) -> _Plan | None:
+    plans = _plans.get(dialect)
+    if plans is None:
+        plans = _plans[dialect] = {}
+    key = (model, shape)
+    try:
+        return plans[key]
+    except KeyError:
+        pass
+    if len(plans) >= _MAX_PLANS_PER_DIALECT:
+        plans.clear()
+    plan = plans[key] = _build_plan(model, shape, dialect)
+    return plan
+
+
+def _request(queryset: QuerySet[Any]) -> tuple[tuple[Any, ...], list[Any]] | None:
+    """The shape of ``queryset`` and its parameter values, if it is simple enough to read directly."""
+    qs = queryset
+    if (
+        qs._direct is None
+        or qs._direct_clauses != len(qs._where)
+        or qs._values is not None
+        or qs._annotations
+        or qs._select_related is not None
+        or qs._distinct
+        or qs._for_update is not None
+        or qs._combinator is not None
+        or qs._group_by is not None
+        or qs._having
+        or qs._deferred is not None
+        or qs._compiler.joins
+    ):
+        return None
+    ordering = qs._order if qs._order is not None else qs.model._meta.ordering
+    values = [value for _, value in qs._direct]
+    if qs._high is not None:
+        values.append(qs._high - qs._low)
+    if qs._low:
+        values.append(qs._low)
+    shape = (tuple(name for name, _ in qs._direct), tuple(ordering), qs._high is not None, bool(qs._low))
+    return shape, values
+
+
+def _quiet(engine: Engine) -> bool:
+    """No cursor-execution listener on ``engine`` besides fastjango's own query announcer."""
+    dispatch = engine.dispatch
+    return len(dispatch.before_cursor_execute) <= 1 and not dispatch.after_cursor_execute
+
+
+async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
+    """The objects of ``queryset`` read straight through the driver, or None to take the ORM path."""
+    request = _request(queryset)
+    if request is None:
+        return None
+    shape, values = request
+    model = queryset.model
+    if model._sa_class_manager.dispatch.load:
+        return None
+    name, database = resolve_database(alias)
+    if current_transaction(name) is not None:
+        return None
+    engine = database.async_read_engine.sync_engine
+    if not _quiet(engine):
+        return None
+    if database.vendor == "postgresql" and engine.dialect.driver == "asyncpg":
+        # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
+        # finishes in the background and gives its connection back, instead of asyncpg cancelling the
+        # statement through a new connection to the server. The caller is released at once.
+        read = asyncio.ensure_future(_asyncpg_fetch(engine, database, model, shape, values, name))
+        try:
+            return await asyncio.shield(read)
+        except asyncio.CancelledError:
+            read.add_done_callback(_forget)
+            raise
+    try:
+        return await greenlet_spawn(_dbapi_fetch, engine, model, shape, values, name)
+    except sa_exc.TimeoutError as error:
+        raise pool_error(database) from error
+
+
+def _forget(read: asyncio.Future[Any]) -> None:
+    """Done callback of a read nobody waits for any more: take its outcome so asyncio does not log it."""
+    if not read.cancelled():
+        read.exception()
+
+
+def _announce(alias: str, sql: str) -> None:
+    for listener in query_listeners:
+        listener(alias, sql)
+
+
+async def _asyncpg_fetch(
+    engine: Engine, database: Any, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
+) -> list[Any] | None:
+    try:
+        raw = await greenlet_spawn(engine.raw_connection)
+    except sa_exc.TimeoutError as error:
+        raise pool_error(database) from error
+    connection = raw.driver_connection
+    assert connection is not None
+    try:
+        plan = _plan_for(model, shape, engine.dialect)
+        if plan is None:
+            return None
+        parameters = plan.bind(values)
+        if plan.conversions is None:
+            prepared = await connection.prepare(plan.sql)
+            plan.convert_with([attribute.type.oid for attribute in prepared.get_attributes()])
+        _announce(alias, plan.sql)
+        rows = await connection.fetch(plan.sql, *parameters)
+    except Exception:
+        if connection.is_closed():
+            raw.invalidate()
+        return None  # the ORM path runs it again and reports what went wrong, the usual way
+    finally:
+        await greenlet_spawn(raw.close)
+    return plan.objects(rows)
+
+
+def _dbapi_fetch(
+    engine: Engine, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
+) -> list[Any] | None:
+    """Inside a greenlet: the async driver through SQLAlchemy's DB-API adapter (aiosqlite, asyncmy)."""
+    raw = engine.raw_connection()
+    try:
+        plan = _plan_for(model, shape, engine.dialect)
+        if plan is None:
+            return None
+        cursor = raw.cursor()
+        try:
+            _announce(alias, plan.sql)
+            cursor.execute(plan.sql, plan.bind(values))
+            rows = cursor.fetchall()
+            if plan.conversions is None:
+                plan.convert_with([column[1] for column in cursor.description])
+        except Exception as error:
+            if isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(
+                error, raw.dbapi_connection, cursor
+            ):
+                raw.invalidate()
+            return None  # the ORM path runs it again and reports what went wrong, the usual way
+        finally:
+            cursor.close()
+    except BaseException:
+        raw.invalidate()  # cancelled mid-statement: closed, as SQLAlchemy does for a cancelled statement
+        raise
+    finally:
+        raw.close()
+    return plan.objects(rows)

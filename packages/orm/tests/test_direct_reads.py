@@ -1,0 +1,273 @@
+"""Simple async reads outside atomic() go straight to the driver (query/direct.py).
+
+They must be indistinguishable from the ORM path: the same objects with the
+same values and types, objects that save, delete and refresh as loaded ones
+do, the same errors, and no connection lost or leaked on failures. A
+cursor-execution listener on the engine sends reads down the ORM path (so
+tracing tools see every statement); the tests use that to compare the paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import decimal
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+import pytest
+from orm_test_models import Author, Book, Publisher, Tag
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import NullPool
+
+from fastjango.core.project import Project
+from fastjango.orm import NotLoadedError, PoolExhaustedError, Q, transaction
+from fastjango.orm.db.connections import Databases, get_databases, replaced_databases
+from fastjango.orm.query import direct
+from fastjango.orm.settings import PoolSettings
+from fastjango.orm.testing import assert_num_queries
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+
+def _direct_shapes(model: type[Any]) -> list[tuple[Any, ...]]:
+    """The shapes of ``model`` read directly so far (every database's plans)."""
+    return [key[1] for plans in direct._plans.values() for key, plan in plans.items() if key[0] is model and plan]
+
+
+@contextmanager
+def orm_path() -> Iterator[list[str]]:
+    """Reads take the ORM path while a cursor listener is on the engine; yields the statements it saw."""
+    engine = get_databases()["default"].async_engine.sync_engine
+    seen: list[str] = []
+
+    def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def _state(obj: Any) -> tuple[Any, ...]:
+    """Every column value of ``obj`` with its type, and its identity."""
+    values = tuple(
+        (field.attname, type(getattr(obj, field.attname)), getattr(obj, field.attname))
+        for field in obj._meta.concrete_fields
+    )
+    return (type(obj), values, inspect(obj).key, inspect(obj).detached)
+
+
+async def _library() -> dict[str, Any]:
+    ann = await Author.objects.acreate(name="Ann", email="ann@example.com", born=datetime.date(1980, 5, 17))
+    bob = await Author.objects.acreate(name="Bob")
+    acme = await Publisher.objects.acreate(name="Acme")
+    alpha = await Book.objects.acreate(
+        title="Alpha",
+        author=ann,
+        publisher=acme,
+        pages=120,
+        price=decimal.Decimal("12.50"),
+        rating=4.5,
+        published=datetime.datetime(2024, 3, 1, 12, 30, tzinfo=datetime.UTC),
+        reading_time=datetime.timedelta(hours=2, minutes=5),
+        data={"tags": ["x", "y"], "n": 1, "nested": {"ok": True}},
+        status=Book.Status.PUBLISHED,
+    )
+    beta = await Book.objects.acreate(title="Beta", author=ann, pages=80, editor=bob)
+    gamma = await Book.objects.acreate(title="Gamma", author=bob, pages=300, data=[1, 2, 3])
+    return {"ann": ann, "bob": bob, "acme": acme, "alpha": alpha, "beta": beta, "gamma": gamma}
+
+
+async def test_simple_reads_go_direct_and_match_the_orm_path() -> None:
+    library = await _library()
+    alpha, ann = library["alpha"], library["ann"]
+    reads = [
+        lambda: Book.objects.filter(pk=alpha.pk),
+        lambda: Book.objects.filter(author=ann).order_by("-pages"),
+        lambda: Book.objects.filter(author_id=ann.pk, pages=80),
+        lambda: Book.objects.filter(isbn=alpha.isbn),
+        lambda: Book.objects.filter(status=Book.Status.PUBLISHED),
+        lambda: Book.objects.filter(price=decimal.Decimal("12.50")),
+        lambda: Book.objects.filter(published=alpha.published),
+        lambda: Book.objects.filter(reading_time=datetime.timedelta(hours=2, minutes=5)),
+        lambda: Book.objects.order_by("title")[1:3],
+        lambda: Book.objects.order_by("-title")[1:],
+        lambda: Book.objects.order_by("pages", "-id")[:2],
+        lambda: Author.objects.all(),  # Meta.ordering
+        lambda: Author.objects.filter(name="Ann").filter(email="ann@example.com"),
+        lambda: Tag.objects.filter(slug="none"),
+    ]
+    direct_results = [[_state(obj) for obj in await read().alist()] for read in reads]
+    with orm_path() as seen:
+        orm_results = [[_state(obj) for obj in await read().alist()] for read in reads]
+    assert len(seen) == len(reads)  # the listener turned every read to the ORM path
+    assert direct_results == orm_results
+    assert [len(rows) for rows in direct_results] == [1, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 0]
+    # Those reads were direct: fastjango compiled a plan for each shape.
+    assert (("id",), ("-created",), False, False) in _direct_shapes(Book)
+    assert (("author_id",), ("-pages",), False, False) in _direct_shapes(Book)
+    assert ((), ("title",), True, True) in _direct_shapes(Book)
+    assert _direct_shapes(Author)
+
+
+async def test_get_first_last_and_in_bulk_go_direct() -> None:
+    library = await _library()
+    with assert_num_queries(1) as captured:
+        book = await Book.objects.aget(pk=library["beta"].pk)
+    assert book.title == "Beta" and book.editor_id == library["bob"].pk
+    assert captured.statements[0][0] == "default" and "WHERE" in captured.statements[0][1]
+    assert ((("id",), (), True, False)) in _direct_shapes(Book)
+    assert (await Book.objects.order_by("pages").afirst()).title == "Beta"  # type: ignore[union-attr]
+    assert (await Book.objects.order_by("pages").alast()).title == "Gamma"  # type: ignore[union-attr]
+    with pytest.raises(Book.DoesNotExist):
+        await Book.objects.aget(pk=10**6)
+    with pytest.raises(Book.MultipleObjectsReturned):
+        await Book.objects.aget(author=library["ann"])
+
+
+async def test_direct_objects_behave_as_loaded_objects() -> None:
+    library = await _library()
+    book = await Book.objects.aget(pk=library["alpha"].pk)
+    assert book == library["alpha"] and inspect(book).detached and not inspect(book).modified
+    book.title = "Alpha, revised"
+    await book.asave()
+    assert await Book.objects.acount() == 3  # an UPDATE, not a second row
+    assert (await Book.objects.aget(pk=book.pk)).title == "Alpha, revised"
+    await Book.objects.filter(pk=book.pk).aupdate(pages=999)
+    await book.arefresh_from_db()
+    assert book.pages == 999
+    with pytest.raises(NotLoadedError):
+        _ = book.author  # no lazy query in async code, as with ORM-loaded objects
+    assert (await book.arelated("author")).name == "Ann"
+    assert [b.title async for b in library["ann"].books.order_by("title")] == ["Alpha, revised", "Beta"]
+    await book.adelete()
+    assert await Book.objects.acount() == 2
+
+
+async def test_reads_the_direct_path_does_not_cover_still_work() -> None:
+    library = await _library()
+    shapes_before = len(_direct_shapes(Book))
+    assert [b.title async for b in Book.objects.filter(author__name="Ann").order_by("title")] == ["Alpha", "Beta"]
+    assert [b.title async for b in Book.objects.filter(Q(pages__gt=100) | Q(title="Beta")).order_by("id")] == [
+        "Alpha",
+        "Beta",
+        "Gamma",
+    ]
+    assert [b.title async for b in Book.objects.exclude(pk=library["alpha"].pk).order_by("id")] == ["Beta", "Gamma"]
+    assert [b.title async for b in Book.objects.filter(editor=None).order_by("id")] == ["Alpha", "Gamma"]
+    assert [b.title async for b in Book.objects.order_by("author", "title")] == ["Alpha", "Beta", "Gamma"]
+    assert (await Book.objects.select_related("author").aget(pk=library["beta"].pk)).author.name == "Ann"
+    assert [b.title async for b in Book.objects.filter(pk=library["gamma"].pk).only("title")] == ["Gamma"]
+    async with transaction.atomic():  # inside a transaction the ORM path reads the block's connection
+        await Book.objects.filter(pk=library["beta"].pk).aupdate(title="Beta 2")
+        assert (await Book.objects.aget(pk=library["beta"].pk)).title == "Beta 2"
+    assert len(_direct_shapes(Book)) == shapes_before
+
+
+async def test_a_load_listener_still_sees_every_object() -> None:
+    library = await _library()
+    loaded: list[Any] = []
+
+    def on_load(target: Any, context: Any) -> None:
+        loaded.append(target.title)
+
+    event.listen(Book, "load", on_load)
+    try:
+        assert (await Book.objects.aget(pk=library["alpha"].pk)).title == "Alpha"
+    finally:
+        event.remove(Book, "load", on_load)
+    assert loaded == ["Alpha"]
+
+
+async def test_a_value_the_driver_refuses_gives_the_orm_paths_error() -> None:
+    await _library()
+    # Each database reports a 71-bit key its own way (SQLite's driver refuses it, asyncpg reports a
+    # DBAPI error, MariaDB finds no row); the point is that both paths report it the same way.
+    refused = (OverflowError, sa_exc.DBAPIError, Book.DoesNotExist)
+    with pytest.raises(refused) as from_direct:
+        await Book.objects.aget(pk=2**70)
+    with orm_path(), pytest.raises(refused) as from_orm:
+        await Book.objects.aget(pk=2**70)
+    assert type(from_direct.value) is type(from_orm.value)
+    assert str(from_direct.value) == str(from_orm.value)
+    assert await Book.objects.acount() == 3  # and the pool still works
+
+
+def _pool(databases: Databases, **pool: Any) -> Databases:
+    config = databases._configs["default"]
+    return Databases({"default": config.model_copy(update={"POOL": PoolSettings(**pool)})})
+
+
+@asynccontextmanager
+async def _own_pool(project: Project, databases: Databases, **pool: Any) -> AsyncIterator[Databases]:
+    own = _pool(databases, **pool)
+    with replaced_databases(project, own):
+        try:
+            yield own
+        finally:
+            await own.aclose()
+
+
+async def test_an_exhausted_pool_is_the_usual_fast_error(
+    fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = await _library()
+    async with _own_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0, TIMEOUT=0.3) as own:
+        async with own["default"].async_engine.connect():  # holds the only connection
+            with pytest.raises(PoolExhaustedError, match="all 1 pooled connections are in use"):
+                await Book.objects.aget(pk=library["alpha"].pk)
+        assert (await Book.objects.aget(pk=library["alpha"].pk)).title == "Alpha"
+
+
+async def test_cancelled_reads_leave_no_connection_behind(
+    fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = await _library()
+    pk = library["gamma"].pk
+    async with _own_pool(fastjango_project, fastjango_test_databases, SIZE=3, MAX_OVERFLOW=0, TIMEOUT=5) as own:
+        for delay in (0, 0.0005, 0.001, 0.002, 0.005):
+            tasks = [asyncio.create_task(Book.objects.aget(pk=pk)) for _ in range(12)]
+            await asyncio.sleep(delay)
+            for task in tasks[::2]:
+                task.cancel()
+            outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+            assert all(isinstance(o, asyncio.CancelledError) or o.title == "Gamma" for o in outcomes)  # type: ignore[union-attr]
+            # A cancelled read may finish in the background first; then every connection is back.
+            pool = own["default"].async_engine.sync_engine.pool
+            for _ in range(500):
+                if pool.checkedout() == 0:
+                    break
+                await asyncio.sleep(0.01)
+            assert pool.checkedout() == 0
+        titles = await asyncio.gather(*(Book.objects.aget(pk=pk) for _ in range(9)))
+        assert {book.title for book in titles} == {"Gamma"}
+
+
+@pytest.mark.servers_only
+async def test_a_dead_connection_costs_no_direct_read(
+    backend: str, fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = await _library()
+    async with _own_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0) as own:
+        engine = own["default"].async_engine
+        async with engine.connect() as connection:  # the one pooled connection: note who it is
+            query = "SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()"
+            own_id = (await connection.execute(text(query))).scalar_one()
+        driver = "postgresql+psycopg" if backend == "postgresql" else "mariadb+pymysql"
+        outsider = create_engine(engine.sync_engine.url.set(drivername=driver), poolclass=NullPool)
+        try:
+            with outsider.connect() as killer:
+                if backend == "postgresql":
+                    killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": own_id})
+                else:
+                    killer.execute(text(f"KILL {int(own_id)}"))
+        finally:
+            outsider.dispose()
+        # The direct read meets the dead connection, drops it, and the ORM path reads on a new one.
+        assert (await Book.objects.aget(pk=library["alpha"].pk)).title == "Alpha"
+        assert (await Book.objects.aget(pk=library["beta"].pk)).title == "Beta"
