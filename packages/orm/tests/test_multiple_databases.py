@@ -89,6 +89,16 @@ def test_an_object_saves_and_deletes_where_it_was_loaded_from() -> None:
     assert list(Author.objects.using("catalogue").values_list("name", flat=True)) == ["Copy"]
 
 
+def test_select_related_objects_remember_the_database_too() -> None:
+    ann = Author.objects.using("catalogue").create(name="Ann")
+    Book.objects.using("catalogue").create(title="Alpha", author=ann)
+    book = Book.objects.using("catalogue").select_related("author").get()
+    book.author.name = "Anne"
+    book.author.save()  # no using=: back to "catalogue", where the join read it from
+    assert Author.objects.using("catalogue").get().name == "Anne"
+    assert not Author.objects.exists()
+
+
 def test_a_router_sends_a_models_queries_to_its_database() -> None:
     Publisher.objects.create(name="Acme")
     Author.objects.create(name="Ann")

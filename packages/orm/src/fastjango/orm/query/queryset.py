@@ -71,6 +71,19 @@ def _with_distinct_on(statement: Select[Any], columns: list[Any]) -> Select[Any]
     return statement.ext(distinct_on(*columns))
 
 
+def _remember_database(objects: list[Any], alias: str) -> None:
+    """Mark the objects ``select_related()`` joined in (at any depth) as read from ``alias`` too."""
+    from fastjango.orm.models.base import Model
+
+    pending = list(objects)
+    while pending:
+        obj = pending.pop()
+        for value in list(obj.__dict__.values()):
+            if isinstance(value, Model) and "_fj_db" not in value.__dict__:
+                value.__dict__["_fj_db"] = alias
+                pending.append(value)
+
+
 class QuerySet(Generic[_M]):
     """A lazy database query for objects of one model; see the module docstring."""
 
@@ -771,6 +784,8 @@ class QuerySet(Generic[_M]):
             # "default" is what the router falls back to anyway, so the usual case pays nothing.
             for obj in objects:
                 obj.__dict__["_fj_db"] = alias
+            if self._select_related is not None:
+                _remember_database(objects, alias)
         return objects
 
     def _postprocess_values(self, rows: Sequence[Any]) -> list[Any]:
