@@ -22,12 +22,12 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Integer, and_, bindparam, select
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.util import await_only, greenlet_spawn
 
 from fastjango.orm.db.connections import query_listeners
 from fastjango.orm.db.execution import current_transaction, pool_error, resolve_database
@@ -111,7 +111,8 @@ class _Plan:
     #: (row index, processor) for the columns whose values the dialect converts; set by the first result.
     conversions: list[tuple[int, Callable[[Any], Any]]] | None = None
     identity_class: Any = None
-    new_instance: Callable[[], Any] = field(default=lambda: None)
+    manager: Any = None
+    state_class: Any = None
 
     def convert_with(self, type_codes: Sequence[Any]) -> None:
         conversions: list[tuple[int, Callable[[Any], Any]]] = []
@@ -129,22 +130,27 @@ class _Plan:
         return bound
 
     def objects(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """Detached mapped objects, as SQLAlchemy's loader makes them for new rows (then detaches them)."""
         conversions = self.conversions
         assert conversions is not None
-        keys, identity_class, new_instance = self.keys, self.identity_class, self.new_instance
+        keys, identity_class, model, manager = self.keys, self.identity_class, self.model, self.manager
+        create, new_state = model.__new__, self.state_class
         pk_indexes = self.pk_indexes
         single_pk = pk_indexes[0] if len(pk_indexes) == 1 else None
         objects = []
         for row in rows:
-            values = list(row)
-            for index, process in conversions:
-                values[index] = process(values[index])
-            obj = new_instance()
+            values: Sequence[Any] = row
+            if conversions:
+                values = list(row)
+                for index, process in conversions:
+                    values[index] = process(values[index])
+            obj = create(model)
+            state = new_state(obj, manager)
             namespace = obj.__dict__
+            namespace["_sa_instance_state"] = state
             namespace.update(zip(keys, values, strict=True))
-            # What SQLAlchemy's loader does for a new row, then detaches: the identity, no session.
             identity = (values[single_pk],) if single_pk is not None else tuple([values[i] for i in pk_indexes])
-            namespace["_sa_instance_state"].key = (identity_class, identity, None)
+            state.key = (identity_class, identity, None)
             objects.append(obj)
         return objects
 
@@ -178,6 +184,8 @@ def _build_plan(model: type[Model], shape: tuple[Any, ...], dialect: Dialect) ->
     if mapper.inherits is not None or mapper.with_polymorphic or mapper.polymorphic_on is not None:
         return None
     if any(prop.lazy not in _LAZY_STRATEGIES for prop in mapper.relationships):
+        return None
+    if mapper.class_manager.STATE_ATTR != "_sa_instance_state":  # custom instrumentation: the ORM's way
         return None
     columns: list[Column[Any]] = []
     keys: list[str] = []
@@ -230,7 +238,8 @@ def _build_plan(model: type[Model], shape: tuple[Any, ...], dialect: Dialect) ->
         model=model,
         dialect=dialect,
         identity_class=mapper._identity_class,
-        new_instance=mapper.class_manager.new_instance,
+        manager=mapper.class_manager,
+        state_class=mapper.class_manager._state_constructor,
     )
 
 
@@ -301,18 +310,15 @@ async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None
     engine = database.async_read_engine.sync_engine
     if not _quiet(engine):
         return None
-    if database.vendor == "postgresql" and engine.dialect.driver == "asyncpg":
-        # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
-        # finishes in the background and gives its connection back, instead of asyncpg cancelling the
-        # statement through a new connection to the server. The caller is released at once.
-        read = asyncio.ensure_future(_asyncpg_fetch(engine, database, model, shape, values, name))
-        try:
-            return await asyncio.shield(read)
-        except asyncio.CancelledError:
-            read.add_done_callback(_forget)
-            raise
+    # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
+    # finishes in the background and gives its connection back in a known state; the caller is
+    # released at once. (asyncpg would otherwise cancel the statement through a second connection.)
+    read = asyncio.ensure_future(greenlet_spawn(_read, engine, model, shape, values, name))
     try:
-        return await greenlet_spawn(_dbapi_fetch, engine, model, shape, values, name)
+        return await asyncio.shield(read)
+    except asyncio.CancelledError:
+        read.add_done_callback(_forget)
+        raise
     except sa_exc.TimeoutError as error:
         raise pool_error(database) from error
 
@@ -328,61 +334,56 @@ def _announce(alias: str, sql: str) -> None:
         listener(alias, sql)
 
 
-async def _asyncpg_fetch(
-    engine: Engine, database: Any, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
-) -> list[Any] | None:
-    try:
-        raw = await greenlet_spawn(engine.raw_connection)
-    except sa_exc.TimeoutError as error:
-        raise pool_error(database) from error
-    connection = raw.driver_connection
-    assert connection is not None
-    try:
-        plan = _plan_for(model, shape, engine.dialect)
-        if plan is None:
-            return None
-        parameters = plan.bind(values)
-        if plan.conversions is None:
-            prepared = await connection.prepare(plan.sql)
-            plan.convert_with([attribute.type.oid for attribute in prepared.get_attributes()])
-        _announce(alias, plan.sql)
-        rows = await connection.fetch(plan.sql, *parameters)
-    except Exception:
-        if connection.is_closed():
-            raw.invalidate()
-        return None  # the ORM path runs it again and reports what went wrong, the usual way
-    finally:
-        await greenlet_spawn(raw.close)
-    return plan.objects(rows)
-
-
-def _dbapi_fetch(
+def _read(
     engine: Engine, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
 ) -> list[Any] | None:
-    """Inside a greenlet: the async driver through SQLAlchemy's DB-API adapter (aiosqlite, asyncmy)."""
+    """In one greenlet: a pooled connection, the statement, the connection back; None to take the ORM path."""
     raw = engine.raw_connection()
     try:
         plan = _plan_for(model, shape, engine.dialect)
         if plan is None:
             return None
-        cursor = raw.cursor()
-        try:
-            _announce(alias, plan.sql)
-            cursor.execute(plan.sql, plan.bind(values))
-            rows = cursor.fetchall()
-            if plan.conversions is None:
-                plan.convert_with([column[1] for column in cursor.description])
-        except Exception as error:
-            if isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(
-                error, raw.dbapi_connection, cursor
-            ):
-                raw.invalidate()
-            return None  # the ORM path runs it again and reports what went wrong, the usual way
-        finally:
-            cursor.close()
-    except BaseException:
-        raw.invalidate()  # cancelled mid-statement: closed, as SQLAlchemy does for a cancelled statement
-        raise
+        if engine.dialect.driver == "asyncpg":
+            rows = _asyncpg_rows(raw, plan, values, alias)
+        else:
+            rows = _dbapi_rows(engine, raw, plan, values, alias)
     finally:
         raw.close()
-    return plan.objects(rows)
+    return None if rows is None else plan.objects(rows)
+
+
+def _asyncpg_rows(raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
+    """asyncpg's own ``fetch`` (its prepared-statement cache), skipping SQLAlchemy's DB-API adapter."""
+    connection = raw.driver_connection
+    try:
+        parameters = plan.bind(values)
+        if plan.conversions is None:
+            prepared = await_only(connection.prepare(plan.sql))
+            plan.convert_with([attribute.type.oid for attribute in prepared.get_attributes()])
+        _announce(alias, plan.sql)
+        rows: Sequence[Any] = await_only(connection.fetch(plan.sql, *parameters))
+    except Exception:
+        if connection.is_closed():
+            raw.invalidate()
+        return None  # the ORM path runs it again and reports what went wrong, the usual way
+    return rows
+
+
+def _dbapi_rows(engine: Engine, raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
+    """The async driver through SQLAlchemy's DB-API adapter (aiosqlite, asyncmy)."""
+    cursor = raw.cursor()
+    try:
+        _announce(alias, plan.sql)
+        cursor.execute(plan.sql, plan.bind(values))
+        rows: Sequence[Any] = cursor.fetchall()
+        if plan.conversions is None:
+            plan.convert_with([column[1] for column in cursor.description])
+    except Exception as error:
+        if isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(
+            error, raw.dbapi_connection, cursor
+        ):
+            raw.invalidate()
+        return None  # the ORM path runs it again and reports what went wrong, the usual way
+    finally:
+        cursor.close()
+    return rows
