@@ -58,3 +58,64 @@ def test_models_in_a_sqlalchemy_session_of_your_own_load_as_sqlalchemy_does() ->
         author = session.scalars(select(Author).where(Author.name == "Ann")).one()
         session.expire(author)
         assert author.name == "Ann"  # SQLAlchemy's own refresh, through the session
+
+
+def _selected_columns(sql: str) -> str:
+    return sql.split("FROM")[0]
+
+
+@pytest.mark.usefixtures("db")
+def test_only_across_a_select_related_relation() -> None:
+    make_library()
+    with capture_queries() as captured:
+        book = Book.objects.select_related("author").only("title", "author__name").get(title="Alpha")
+    columns = _selected_columns(captured.statements[0][1])
+    assert "email" not in columns and "pages" not in columns  # neither model's other fields were read
+    assert "author_id" in columns  # the key the join follows stays, as in Django
+    with assert_num_queries(0):
+        assert (book.title, book.author.name) == ("Alpha", "Ann")
+    with assert_num_queries(1):
+        assert book.author.email == "ann@example.com"  # the author's missing fields, one query
+    with assert_num_queries(1):
+        assert book.pages == 100
+
+
+@pytest.mark.usefixtures("db")
+def test_defer_across_a_select_related_relation() -> None:
+    make_library()
+    with capture_queries() as captured:
+        book = Book.objects.select_related("author").defer("author__email", "data").get(title="Alpha")
+    columns = _selected_columns(captured.statements[0][1])
+    assert "email" not in columns and "data" not in columns and "pages" in columns
+    assert "email" not in book.author.__dict__ and "name" in book.author.__dict__
+    with assert_num_queries(1):
+        assert book.author.email == "ann@example.com"
+
+
+@pytest.mark.usefixtures("db")
+async def test_deferred_related_fields_in_async_code_raise_a_clear_error() -> None:
+    ann = await Author.objects.acreate(name="Ann", email="a@example.com")
+    await Book.objects.acreate(title="Alpha", author=ann)
+    book = await Book.objects.select_related("author").only("title", "author__name").aget(title="Alpha")
+    assert book.author.name == "Ann"
+    with pytest.raises(NotLoadedError, match="arefresh_from_db"):
+        book.author.email  # noqa: B018
+
+
+@pytest.mark.usefixtures("db")
+def test_deferring_across_relations_follows_djangos_rules() -> None:
+    make_library()
+    with pytest.raises(FieldError, match=r"add select_related\('author'\)"):
+        list(Book.objects.only("title", "author__name"))
+    with pytest.raises(FieldError, match="cannot be both deferred and traversed"):
+        list(Book.objects.select_related("author").only("title"))
+    with pytest.raises(FieldError, match="cannot be both deferred and traversed"):
+        list(Book.objects.select_related("author").defer("author"))
+    with pytest.raises(FieldError, match="not a column of Author"):
+        Book.objects.only("author__books")
+    with pytest.raises(FieldError, match="must be a foreign key"):
+        Book.objects.only("title__name")
+    # Naming the relation itself keeps all of it, and its key.
+    book = Book.objects.select_related("author").only("title", "author").get(title="Alpha")
+    with assert_num_queries(0):
+        assert book.author.email == "ann@example.com"

@@ -261,3 +261,24 @@ def test_distinct_on_fields_keeps_the_first_row_of_each_group(backend: str) -> N
 def test_distinct_fields_after_a_slice_is_refused() -> None:
     with pytest.raises(TypeError, match="Cannot create distinct fields once a slice has been taken"):
         Book.objects.all()[:2].distinct("author")
+
+
+def test_integers_no_column_can_hold_match_nothing_instead_of_failing() -> None:
+    # Django 5's rule: a value outside the column's integer type never reaches the database.
+    make_library()
+    assert not Book.objects.filter(pk=2**70).exists()
+    with pytest.raises(Book.DoesNotExist):
+        Book.objects.get(pk=2**63)
+    assert not Book.objects.filter(author=2**70).exists()  # a foreign key to a big integer
+    assert not Book.objects.filter(pages=2**31).exists()  # just past a 32-bit column
+    assert not Book.objects.filter(pages=-1).exists()  # below a positive one
+    total = Book.objects.count()
+    assert Book.objects.filter(pages__lt=2**40).count() == total
+    assert Book.objects.filter(pages__gte=-(2**40)).count() == total
+    assert not Book.objects.filter(pages__gt=2**40).exists()
+    assert not Book.objects.filter(pages__lte=-(2**40)).exists()
+    assert Book.objects.exclude(pk=2**70).count() == total
+    alpha = Book.objects.get(title="Alpha")
+    assert list(Book.objects.filter(pk__in=[alpha.pk, 2**70]).values_list("title", flat=True)) == ["Alpha"]
+    assert not Book.objects.filter(pk__in=[2**70]).exists()
+    assert Book.objects.filter(pages__lt=2**40, title="Alpha").get() == alpha

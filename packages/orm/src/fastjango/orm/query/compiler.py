@@ -13,10 +13,11 @@ where it is NULL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
 from fastjango.orm.exceptions import FieldDoesNotExist, FieldError
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from fastjango.orm.fields.base import Field
     from fastjango.orm.models.base import Model
 
-__all__ = ["LOOKUP_SEP", "Compiler", "Join"]
+__all__ = ["LOOKUP_SEP", "Compiler", "Join", "integer_range"]
 
 
 LOOKUP_SEP = "__"
@@ -51,6 +52,33 @@ class Resolved:
     rest: list[str]
     nullable: bool
     multivalued_prefix: tuple[str, ...] | None  # the path up to the first multi-valued relation
+
+
+def integer_range(field: Any) -> tuple[int, int] | None:
+    """The values an integer column (or a foreign key to one) can hold, as Django's backends give them."""
+    from fastjango.orm.fields.scalar import IntegerField
+
+    if isinstance(field, ForeignKey):
+        field = field.target_field
+    return field.range if isinstance(field, IntegerField) else None
+
+
+def _outside_integer_range(field: Any, lookup: str, value: Any) -> Callable[[Any], ColumnElement[bool]] | None:
+    """For ``id=10**30`` and the like: the condition's answer without sending a value the database refuses.
+
+    As in Django 5: a comparison with an integer no row can hold matches no
+    row, or every row with a value (``lt=10**30``), instead of a driver error.
+    """
+    bounds = integer_range(field)
+    if bounds is None or type(value) is not int or lookup not in ("exact", "gt", "gte", "lt", "lte"):
+        return None
+    low, high = bounds
+    if low <= value <= high:
+        return None
+    above = value > high
+    if lookup == "exact" or (lookup in ("gt", "gte") and above) or (lookup in ("lt", "lte") and not above):
+        return lambda column: false()
+    return lambda column: column.is_not(None)
 
 
 class Compiler:
@@ -279,7 +307,16 @@ class Compiler:
                 continue
             raise FieldError(f"Unsupported lookup {name!r} for {key!r}.")
         rhs = self._value(value, lookup_name, None if transformed else field)
-        condition = LOOKUPS[lookup_name](lhs, rhs)
+        bounded = None if transformed else _outside_integer_range(field, lookup_name, rhs)
+        if bounded is not None:
+            condition = bounded(lhs)
+        elif lookup_name == "in" and isinstance(rhs, list) and not transformed and integer_range(field) is not None:
+            # Django drops values no row can hold; nothing left matches nothing.
+            low, high = integer_range(field)  # type: ignore[misc]
+            kept = [item for item in rhs if not (type(item) is int and not low <= item <= high)]
+            condition = LOOKUPS["in"](lhs, kept) if kept else false()
+        else:
+            condition = LOOKUPS[lookup_name](lhs, rhs)
         if negated and lookup_name != "isnull" and resolved.nullable:
             # Django: exclude(x=1) keeps rows where x is NULL.
             condition = and_(condition, lhs.is_not(None))

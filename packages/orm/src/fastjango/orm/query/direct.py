@@ -34,6 +34,7 @@ from fastjango.orm.db.execution import current_transaction, pool_error, resolve_
 from fastjango.orm.exceptions import FieldDoesNotExist
 from fastjango.orm.fields.related import ForeignKey
 from fastjango.orm.fields.scalar import JSONField
+from fastjango.orm.query.compiler import integer_range
 from fastjango.orm.query.expressions import Expression, Q
 
 if TYPE_CHECKING:
@@ -91,6 +92,9 @@ def direct_equalities(compiler: Compiler, q: Q) -> tuple[tuple[str, Any], ...] |
         prepared = compiler._prep(value, model_field)
         if prepared is None or isinstance(prepared, Expression) or hasattr(prepared, "__clause_element__"):
             return None
+        bounds = integer_range(model_field)
+        if bounds is not None and type(prepared) is int and not bounds[0] <= prepared <= bounds[1]:
+            return None  # matches nothing; the ORM path says so without asking the database
         pairs.append((column, prepared))
     return tuple(pairs)
 

@@ -392,28 +392,97 @@ class QuerySet(Generic[_M]):
         return self._defer_clone(names, only=False)
 
     def _defer_clone(self, fields: tuple[str, ...], *, only: bool) -> Self:
-        meta = self.model._meta
         for name in fields:
-            if "__" in name:
-                raise NotImplementedError(f"only()/defer() of related fields ({name!r}) is not supported yet.")
-            field = meta.get_field(name)
+            path, _, field_name = name.rpartition("__")
+            model: Any = self.model
+            if path:  # a field of a model select_related() joins in: author__name
+                model = self._related_path(path, operation="only()/defer()")[-1].remote_model
+            field = model._meta.get_field(field_name)
             if not getattr(field, "concrete", False) or getattr(field, "many_to_many", False):
-                raise FieldError(f"{name!r} is not a column of {self.model.__name__}; only()/defer() take fields.")
+                raise FieldError(f"{name!r} is not a column of {model.__name__}; only()/defer() take fields.")
             if field.primary_key and not only:
                 raise FieldError("The primary key cannot be deferred.")
         clone = self._clone()
         clone._deferred = (tuple(fields), only)
         return clone
 
-    def _deferred_attnames(self) -> list[str]:
+    def _deferred_plan(self) -> dict[str, list[str]]:
+        """The attribute names left unloaded, per model: ``""`` for the queried one, else its select_related path.
+
+        Django's rules: a field across a relation needs that relation in
+        select_related(); only() must keep the foreign keys select_related()
+        follows; a relation cannot be deferred and followed at once.
+        """
         if self._deferred is None:
-            return []
+            return {}
         names, only = self._deferred
-        meta = self.model._meta
-        chosen = {meta.get_field(name).attname for name in names}
-        if only:
-            return [f.attname for f in meta.concrete_fields if f.attname not in chosen and not f.primary_key]
-        return sorted(chosen)
+        joined = self._joined_paths()
+        named: dict[str, set[str]] = {}
+        for name in names:
+            path, _, field_name = name.rpartition("__")
+            if path and path not in joined:
+                raise FieldError(
+                    f"{'only' if only else 'defer'}({name!r}) names a field of a related model; add "
+                    f"select_related({path!r}) so that model is loaded in the same query."
+                )
+            named.setdefault(path, set()).add(field_name)
+        plan: dict[str, list[str]] = {}
+        for path in ("", *joined):
+            model: Any = self.model if not path else self._related_path(path)[-1].remote_model
+            meta = model._meta
+            chosen = {meta.get_field(name).attname for name in named.get(path, ())}
+            # The foreign keys select_related() follows from this model: they must be loaded.
+            depth = len(path.split("__")) if path else 0
+            followed = {
+                self._related_path(other)[depth].attname: other
+                for other in joined
+                if len(other.split("__")) == depth + 1 and (not path or other.startswith(f"{path}__"))
+            }
+            if only:
+                if path and path not in named:
+                    continue  # only() names nothing of this relation: all of it is loaded, as in Django
+                # only("author__name") keeps author_id: the relation is named, so its key is implied.
+                chosen |= {
+                    key
+                    for key, relation in followed.items()
+                    if any(p == relation or p.startswith(f"{relation}__") for p in named)
+                }
+                clash = set(followed) - chosen
+                unloaded = [f.attname for f in meta.concrete_fields if f.attname not in chosen and not f.primary_key]
+            else:
+                clash = chosen & set(followed)
+                unloaded = sorted(chosen)
+            if clash:
+                field = next(f for f in meta.concrete_fields if f.attname in clash)
+                hint = f"; add {field.name!r} to only()" if only else ""
+                raise FieldError(
+                    f"Field {model.__name__}.{field.name} cannot be both deferred and traversed using "
+                    f"select_related() at the same time{hint}."
+                )
+            if unloaded:
+                plan[path] = unloaded
+        return plan
+
+    def _deferred_attnames(self) -> list[str]:
+        return self._deferred_plan().get("", [])
+
+    def _joined_paths(self) -> list[str]:
+        """Every relation path select_related() loads, prefixes included (``author``, ``author__publisher``)."""
+        from fastjango.orm.fields.related import ForeignKey
+
+        names = self._select_related
+        if names is None:
+            return []
+        if not names:
+            names = [f.name for f in self.model._meta.fields if isinstance(f, ForeignKey) and not f.null]
+        paths: list[str] = []
+        for name in names:
+            parts = name.split("__")
+            for end in range(1, len(parts) + 1):
+                prefix = "__".join(parts[:end])
+                if prefix not in paths:
+                    paths.append(prefix)
+        return paths
 
     def select_related(self, *fields: str | None) -> Self:
         """Load these forward relations in the same query, with JOINs (``"author"``, ``"author__publisher"``).
@@ -439,7 +508,7 @@ class QuerySet(Generic[_M]):
         clone._prefetch.extend(lookups)
         return clone
 
-    def _related_path(self, name: str) -> list[Any]:
+    def _related_path(self, name: str, operation: str = "select_related()") -> list[Any]:
         from fastjango.orm.fields.related import ForeignKey
 
         model: Any = self.model
@@ -452,7 +521,7 @@ class QuerySet(Generic[_M]):
             if not isinstance(field, ForeignKey):
                 choices = sorted(f.name for f in model._meta.fields if isinstance(f, ForeignKey))
                 raise FieldError(
-                    f"Invalid field name {part!r} in select_related({name!r}): it must be a foreign key or "
+                    f"Invalid field name {part!r} in {operation} ({name!r}): it must be a foreign key or "
                     f"one-to-one field of {model.__name__}. Choices are: {', '.join(choices) or '(none)'}."
                 )
             path.append(field)
@@ -481,6 +550,20 @@ class QuerySet(Generic[_M]):
                 )
             options.append(option)
         return options
+
+    def _defer_options(self, path: str, names: list[str]) -> list[Any]:
+        """SQLAlchemy options leaving ``names`` unloaded on the model at ``path`` (``""``: the queried one)."""
+        from sqlalchemy.orm import defaultload
+        from sqlalchemy.orm import defer as sa_defer
+
+        if not path:
+            return [sa_defer(getattr(self.model, name)) for name in names]
+        option: Any = None
+        for field in self._related_path(path):
+            attribute = getattr(field.model, field.name)
+            option = defaultload(attribute) if option is None else option.defaultload(attribute)
+        target = self._related_path(path)[-1].remote_model
+        return [option.defer(getattr(target, name)) for name in names]
 
     def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()) -> Self:
         """Lock the selected rows until the end of the transaction (``SELECT ... FOR UPDATE``)."""
@@ -529,11 +612,8 @@ class QuerySet(Generic[_M]):
             annotations = [compiler.resolve_annotation(name).label(name) for name in self._annotations]
             statement = select(self.model, *annotations)
             loads = self._joined_loads()
-            deferred = self._deferred_attnames()
-            if deferred:
-                from sqlalchemy.orm import defer as sa_defer
-
-                loads.extend(sa_defer(getattr(self.model, name)) for name in deferred)
+            for path, names in self._deferred_plan().items():
+                loads.extend(self._defer_options(path, names))
             if loads:
                 statement = statement.options(*loads)
         order_terms: list[Any] = []
@@ -764,9 +844,22 @@ class QuerySet(Generic[_M]):
         """Objects or values from the rows; ``alias`` is the database they were read from."""
         if self._values is None and self._deferred is not None:
             objects = self._postprocess_objects(rows, alias)
-            mark_deferred(objects, self._deferred_attnames())
+            for path, names in self._deferred_plan().items():
+                mark_deferred(self._related_objects(objects, path) if path else objects, names)
             return objects
         return self._postprocess_objects(rows, alias) if self._values is None else self._postprocess_values(rows)
+
+    def _related_objects(self, objects: list[Any], path: str) -> list[Any]:
+        """The distinct objects select_related() loaded at ``path`` under ``objects``."""
+        current = objects
+        for field in self._related_path(path):
+            found: dict[int, Any] = {}
+            for obj in current:
+                related = obj.__dict__.get(field.name)
+                if related is not None:
+                    found[id(related)] = related
+            current = list(found.values())
+        return current
 
     def _postprocess_objects(self, rows: Sequence[Any], alias: str) -> list[Any]:
         if not self._annotations:
