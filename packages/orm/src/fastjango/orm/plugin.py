@@ -1,4 +1,4 @@
-"""The ``orm`` plugin: settings, hook specs, engines closed at shutdown, model checks.
+"""The ``orm`` plugin: settings, hook specs, ``ATOMIC_REQUESTS``, engines closed at shutdown, model checks.
 
 Activate it with ``INSTALLED_PLUGINS = ["orm"]``.
 """
@@ -61,6 +61,21 @@ def fastjango_register_checks(registry: CheckRegistry, settings: Settings) -> No
     from fastjango.orm.checks import check_models
 
     registry.register(check_models, "models")
+
+
+@hookimpl
+def fastjango_app_created(project: Project, app: FastAPI) -> None:
+    from fastjango.orm.atomic_requests import install_atomic_requests
+
+    install_atomic_requests(project, app)
+
+
+@hookimpl
+def fastjango_startup(project: Project, app: FastAPI) -> None:
+    # Routes added to the app after it was built (``@app.get`` in asgi.py) are wrapped here.
+    from fastjango.orm.atomic_requests import install_atomic_requests
+
+    install_atomic_requests(project, app)
 
 
 @hookimpl

@@ -49,7 +49,13 @@ class DatabaseSettings(BaseModel):
     PORT: int | str | None = None
     URL: str | None = Field(default=None, description="A SQLAlchemy or 12-factor URL; replaces ENGINE, NAME, USER, ...")
     OPTIONS: dict[str, Any] = Field(default_factory=dict, description="Extra driver connect arguments.")
-    ATOMIC_REQUESTS: bool = Field(default=False, description="Run each request's view in one transaction.")
+    ATOMIC_REQUESTS: bool = Field(
+        default=False,
+        description=(
+            "Run each request's view in one transaction on this database, committed before the response is sent "
+            "and rolled back when the view raises; opt a view out with transaction.non_atomic_requests."
+        ),
+    )
     POOL: PoolSettings = Field(default_factory=PoolSettings)
     TEST: dict[str, Any] = Field(default_factory=dict, description='Test database options, e.g. {"NAME": "..."}.')
 

@@ -12,6 +12,9 @@
     @transaction.atomic                   # a decorator, sync or async function
     def place_order(...): ...
 
+    @transaction.non_atomic_requests      # a view kept out of ATOMIC_REQUESTS
+    async def import_feed(...): ...
+
 Nested blocks are savepoints: an exception leaving an inner block rolls back
 that block only. ``on_commit`` callbacks run after the outermost block commits,
 in the order they were registered, and never after a rollback (including the
@@ -40,11 +43,14 @@ from fastjango.orm.db.execution import (
 )
 from fastjango.orm.exceptions import TransactionManagementError
 
-__all__ = ["Atomic", "atomic", "get_rollback", "on_commit", "set_rollback"]
+__all__ = ["Atomic", "atomic", "get_rollback", "non_atomic_requests", "on_commit", "set_rollback"]
 
 logger = logging.getLogger("fastjango.orm.transaction")
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+#: Where ``non_atomic_requests`` records the databases a view is kept out of.
+_NON_ATOMIC = "_fastjango_non_atomic_requests"
 
 
 class Atomic:
@@ -224,6 +230,45 @@ def atomic(using: Any = None, savepoint: bool = True, durable: bool = False) -> 
     if callable(using):
         return Atomic(None, savepoint, durable)(using)
     return Atomic(using, savepoint, durable)
+
+
+@overload
+def non_atomic_requests(using: _F) -> _F: ...
+
+
+@overload
+def non_atomic_requests(using: str | None = None) -> Callable[[_F], _F]: ...
+
+
+def non_atomic_requests(using: Any = None) -> Any:
+    """Keep a view out of the per-request transaction that ``ATOMIC_REQUESTS`` opens on ``using``.
+
+    ``@non_atomic_requests`` is for ``default``; stack ``@non_atomic_requests(using="other")`` for
+    other databases. The view itself is marked, not wrapped, so the decorator may go above or below
+    ``@router.get(...)``. For views that manage their own transactions or stream long work.
+    """
+    if callable(using):
+        return _mark_non_atomic(using, "default")
+    if using is not None and not isinstance(using, str):
+        raise TypeError(f"non_atomic_requests(using=...) takes a database alias such as 'default', not {using!r}.")
+    alias = using or "default"
+    return lambda view: _mark_non_atomic(view, alias)
+
+
+def non_atomic_aliases(view: Callable[..., Any]) -> frozenset[str]:
+    """The databases ``view`` was kept out of with :func:`non_atomic_requests`."""
+    marked: frozenset[str] = getattr(view, _NON_ATOMIC, frozenset())
+    return marked
+
+
+def _mark_non_atomic(view: _F, alias: str) -> _F:
+    if not callable(view):
+        raise TypeError(f"non_atomic_requests decorates a view function, not {view!r}.")
+    try:
+        setattr(view, _NON_ATOMIC, non_atomic_aliases(view) | {alias})
+    except AttributeError:
+        raise TypeError(f"non_atomic_requests cannot mark {view!r}; decorate the function it calls instead.") from None
+    return view
 
 
 def on_commit(callback: Callable[[], Any], using: str | None = None, robust: bool = False) -> None:
