@@ -96,9 +96,12 @@ class Compiler:
         self.resolved_annotations: dict[str, ColumnElement[Any]] = {}
 
     def clone(self) -> Compiler:
-        other = Compiler(self.model, dict(self.annotations), self.entity)
-        other.joins = dict(self.joins)
-        other.call = self.call
+        # Every QuerySet method clones its compiler, so this skips __init__ (same attributes, copied).
+        other = object.__new__(Compiler)
+        other.model, other.entity, other.call = self.model, self.entity, self.call
+        other.annotations = dict(self.annotations) if self.annotations else {}
+        other.joins = dict(self.joins) if self.joins else {}
+        other.resolved_annotations = {}
         return other
 
     # ------------------------------------------------------------------ paths

@@ -55,6 +55,35 @@ _LIMIT, _OFFSET = "fj_limit", "fj_offset"
 Processor = Callable[[Any], Any] | None
 
 
+#: (model, filter keyword) -> (field, column name, integer range) if the keyword names an own column.
+_equality_targets: dict[tuple[type[Any], str], tuple[Any, str, tuple[int, int] | None] | None] = {}
+
+
+def _equality_target(model: type[Model], key: str) -> tuple[Any, str, tuple[int, int] | None] | None:
+    cache_key = (model, key)
+    try:
+        return _equality_targets[cache_key]
+    except KeyError:
+        pass
+    target = None
+    name, _, lookup = key.partition("__")
+    if lookup in ("", "exact"):
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
+        column: str | None = getattr(model_field, "column", None)
+        if (
+            column is not None
+            and column in model.__table__.c
+            and getattr(model_field, "concrete", False)
+            and not isinstance(model_field, JSONField)
+        ):
+            target = (model_field, column, integer_range(model_field))
+    _equality_targets[cache_key] = target
+    return target
+
+
 def direct_equalities(compiler: Compiler, q: Q) -> tuple[tuple[str, Any], ...] | None:
     """``filter(a=1, b=x)`` as ``(("a", 1), ("b", x_pk))`` (column, value), if each is ``column = value``.
 
@@ -65,34 +94,21 @@ def direct_equalities(compiler: Compiler, q: Q) -> tuple[tuple[str, Any], ...] |
     """
     if q.negated or q.connector != Q.AND:
         return None
-    meta = compiler.model._meta
-    table = compiler.model.__table__
+    model = compiler.model
     pairs = []
     for child in q.children:
-        if not isinstance(child, tuple):
+        if type(child) is not tuple:
             return None
         key, value = child
-        name, _, lookup = key.partition("__")
-        if lookup not in ("", "exact") or value is None or isinstance(value, Expression | list | dict | set):
+        if value is None or isinstance(value, Expression | list | dict | set) or hasattr(value, "_as_subquery"):
+            return None  # IS NULL, a document, an expression or a QuerySet
+        target = _equality_target(model, key)
+        if target is None:
             return None
-        try:
-            model_field = meta.get_field(name)
-        except FieldDoesNotExist:
-            return None
-        column: str | None = getattr(model_field, "column", None)
-        if (
-            column is None
-            or column not in table.c
-            or not getattr(model_field, "concrete", False)
-            or isinstance(model_field, JSONField)
-        ):
-            return None
-        if hasattr(value, "_as_subquery"):  # a QuerySet
-            return None
+        model_field, column, bounds = target
         prepared = compiler._prep(value, model_field)
         if prepared is None or isinstance(prepared, Expression) or hasattr(prepared, "__clause_element__"):
             return None
-        bounds = integer_range(model_field)
         if bounds is not None and type(prepared) is int and not bounds[0] <= prepared <= bounds[1]:
             return None  # matches nothing; the ORM path says so without asking the database
         pairs.append((column, prepared))

@@ -10,7 +10,6 @@ evaluating method has an async twin with Django's name (``aget``, ``acount``,
 
 from __future__ import annotations
 
-import copy
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
@@ -119,16 +118,23 @@ class QuerySet(Generic[_M]):
 
     # ------------------------------------------------------------------ cloning
     def _clone(self) -> Self:
-        clone = copy.copy(self)
-        clone._compiler = self._compiler.clone()
-        clone._where = list(self._where)
-        clone._having = list(self._having)
-        clone._group_by = list(self._group_by) if isinstance(self._group_by, list) else self._group_by
-        clone._order = list(self._order) if self._order is not None else None
-        clone._annotations = dict(self._annotations)
-        clone._select_related = list(self._select_related) if self._select_related is not None else None
-        clone._prefetch = list(self._prefetch)
-        clone._result_cache = None
+        # The hottest path of every query: a shallow copy of the attributes (not copy.copy(), several
+        # times slower), then fresh copies of the mutable ones.
+        clone = object.__new__(type(self))
+        state = self.__dict__.copy()
+        state["_compiler"] = self._compiler.clone()
+        state["_where"] = list(self._where)
+        state["_having"] = list(self._having) if self._having else []
+        if isinstance(self._group_by, list):
+            state["_group_by"] = list(self._group_by)
+        if self._order is not None:
+            state["_order"] = list(self._order)
+        state["_annotations"] = dict(self._annotations) if self._annotations else {}
+        if self._select_related is not None:
+            state["_select_related"] = list(self._select_related)
+        state["_prefetch"] = list(self._prefetch) if self._prefetch else []
+        state["_result_cache"] = None
+        clone.__dict__ = state
         return clone
 
     def _not_sliced(self, operation: str) -> None:
