@@ -14,8 +14,10 @@ from fastjango.orm import (
     SET_NULL,
     CheckConstraint,
     Index,
+    Manager,
     Model,
     Q,
+    QuerySet,
     UniqueConstraint,
     fields,
 )
@@ -141,6 +143,100 @@ class Loan(Model):
     member = fields.ForeignKey(Member, on_delete=CASCADE, related_name="loans")
     book = fields.ForeignKey(Book, on_delete=RESTRICT, related_name="loans")
     reader = fields.ForeignKey(Author, on_delete=CASCADE, related_name="loans")
+
+    class Meta:
+        app_label = "library"
+
+
+# ---------------------------------------------------------------------------- proxy models (test_proxy_models.py)
+
+
+class PublishedBookManager(Manager["PublishedBook"]):
+    def get_queryset(self) -> QuerySet[PublishedBook]:
+        return super().get_queryset().filter(status=Book.Status.PUBLISHED)
+
+
+class PublishedBook(Book):
+    """Book's table, seen as the published books only, by title."""
+
+    objects = PublishedBookManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["title"]
+        verbose_name = "published title"
+
+    @property
+    def shout(self) -> str:
+        return self.title.upper()
+
+    def retract(self) -> None:
+        self.status = Book.Status.DRAFT
+        self.save(update_fields=["status"])
+
+
+class LongPublishedBook(PublishedBook):
+    """A proxy of a proxy: inherits PublishedBook's manager, orders by length."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-pages"]
+
+    def is_long(self) -> bool:
+        return self.pages >= 200
+
+
+class Writer(Author):
+    """A proxy without managers or ordering of its own: Author's are inherited."""
+
+    class Meta:
+        proxy = True
+
+    def initials(self) -> str:
+        return "".join(part[0] for part in self.name.split())
+
+
+class Feature(Model):
+    """Foreign keys to proxies, by class and by name."""
+
+    book = fields.ForeignKey(PublishedBook, on_delete=CASCADE, related_name="features")
+    writer = fields.ForeignKey("library.Writer", on_delete=CASCADE, null=True, related_name="features")
+    plain = fields.ForeignKey(Book, on_delete=CASCADE, null=True, related_name="plain_features")
+    shortlist = fields.ManyToManyField(PublishedBook, related_name="shortlisted_in")
+    note = fields.CharField(max_length=50, default="")
+
+    book_id: int
+
+    class Meta:
+        app_label = "library"
+
+
+class Shelf(Model):
+    """A relation to a model defined after this model's proxy (installed on the proxy when it appears)."""
+
+    label = fields.CharField(max_length=20)
+    keeper = fields.ForeignKey("library.Keeper", on_delete=SET_NULL, null=True, related_name="shelves")
+
+    class Meta:
+        app_label = "library"
+
+
+class TopShelfManager(Manager["TopShelf"]):
+    def get_queryset(self) -> QuerySet[TopShelf]:
+        return super().get_queryset().filter(label="top")
+
+
+class TopShelf(Shelf):
+    """Its own manager under a new name is its default; ``objects`` is still inherited."""
+
+    top = TopShelfManager()
+
+    class Meta:
+        proxy = True
+
+
+class Keeper(Model):
+    name = fields.CharField(max_length=20)
 
     class Meta:
         app_label = "library"

@@ -50,6 +50,15 @@ class Article(Model):
         app_label = "typecheck"
 
 
+class SeniorWriter(Writer):
+    """A proxy: Writer's table, its own class (and so its own QuerySet type)."""
+
+    class Meta:
+        proxy = True
+        app_label = "typecheck"
+        ordering = ["-age"]
+
+
 async def check(writer: Writer, article: Article) -> None:
     assert_type(writer.name, str)
     assert_type(writer.nickname, str | None)
@@ -69,6 +78,8 @@ async def check(writer: Writer, article: Article) -> None:
     assert_type(article.writer, Writer)
     assert_type(article.editor, Writer | None)
     assert_type(article.writer_id, int)
+    assert_type(SeniorWriter.objects.filter(age__gte=60), QuerySet[SeniorWriter])
+    assert_type(await SeniorWriter.objects.aget(pk=1), SeniorWriter)
     assert_type(Article.objects, ArticleManager)
     assert_type(Article.objects.get_queryset().published(), ArticleQuerySet)
     statement = select(Writer).where(Writer.name == "x")

@@ -102,7 +102,8 @@ class ForwardRelationDescriptor:
         field = self.field
         remote = field.remote_model
         assert remote is not None
-        if value is not None and not isinstance(value, remote):
+        # Any object of the target's table will do, as in Django: a Book for a key to its proxy too.
+        if value is not None and not isinstance(value, remote._meta.concrete_model):
             raise ValueError(
                 f'Cannot assign "{value!r}": "{type(instance).__name__}.{field.name}" must be a '
                 f'"{remote.__name__}" instance.'
@@ -392,7 +393,7 @@ class ManyRelatedManager(Manager[Any]):
         assert target is not None
         keys = []
         for obj in objs:
-            if isinstance(obj, self.model):
+            if isinstance(obj, self.model._meta.concrete_model):
                 if obj.pk is None:
                     raise ValueError(f"Cannot add {obj!r}: save it first.")
                 keys.append(getattr(obj, target.attname))

@@ -81,7 +81,8 @@ class Model(_Base):
             cls.__abstract__ = True
             super().__init_subclass__(**kwargs)
             return
-        super().__init_subclass__(**kwargs)
+        with builder.mapping():
+            super().__init_subclass__(**kwargs)
         builder.after_mapping()
 
     # ------------------------------------------------------------------ instances

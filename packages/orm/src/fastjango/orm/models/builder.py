@@ -5,13 +5,15 @@ those of abstract parents), add the automatic ``id``, turn every field that can
 be a column right now into a ``mapped_column``, and declare the table's
 constraints. After mapping: wrap columns declared the SQLAlchemy way as fields,
 wire relations (now, or when their target model is defined), bind the managers
-and register the model.
+and register the model. A proxy model skips the table steps: it is mapped onto
+its concrete model's table (see :mod:`fastjango.orm.models.proxy`).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Column, Index, UniqueConstraint
@@ -28,6 +30,14 @@ from fastjango.orm.fields.related import (
 )
 from fastjango.orm.fields.scalar import BigAutoField
 from fastjango.orm.models.options import Options
+from fastjango.orm.models.proxy import (
+    declares_proxy,
+    inherited_relations,
+    prepare_proxy,
+    proxied_model,
+    proxies_of,
+    wrap_relations,
+)
 from fastjango.orm.models.registry import models_registry, resolve_reference
 
 if TYPE_CHECKING:
@@ -67,18 +77,22 @@ class ModelBuilder:
     # ------------------------------------------------------------------ before mapping
     def before_mapping(self) -> None:
         cls = self.cls
-        parent = self._model_parent()
-        if parent is not None and not parent._meta.abstract:
+        proxy = declares_proxy(cls)
+        parent = proxied_model(cls) if proxy else self._model_parent()
+        if parent is not None and not parent._meta.abstract and not proxy:
             raise ImproperlyConfigured(
                 f"{cls.__name__} subclasses the concrete model {parent.__name__}: multi-table inheritance is not "
-                f"supported. Make {parent.__name__} abstract (class Meta: abstract = True) to share its fields."
+                f"supported. Make {parent.__name__} abstract (class Meta: abstract = True) to share its fields, "
+                f"or make {cls.__name__} a proxy (class Meta: proxy = True) to share its table."
             )
         meta = Options(cls, cls.__dict__.get("Meta"), parent._meta if parent is not None else None)
         cls._meta = meta
         self._exception_classes(parent)
+        if proxy:
+            assert parent is not None
+            prepare_proxy(cls, parent)
+            return  # SQLAlchemy maps it as single-table inheritance: no __tablename__, no columns
         declared = self._declared_fields(parent)
-        if meta.proxy:
-            raise ImproperlyConfigured(f"{cls.__name__}: proxy models are not supported yet.")
         if meta.abstract:
             cls._declared_fields = declared
             return
@@ -198,9 +212,21 @@ class ModelBuilder:
         if args or options:
             cls.__table_args__ = (*args, options) if options else tuple(args)
 
+    def mapping(self) -> AbstractContextManager[None]:
+        """What SQLAlchemy's mapping of the class runs inside (a proxy needs its parents' relations bare)."""
+        return inherited_relations(self.cls) if self.cls._meta.proxy else nullcontext()
+
     # ------------------------------------------------------------------ after mapping
     def after_mapping(self) -> None:
         cls, meta = self.cls, self.cls._meta
+        if meta.proxy:
+            wrap_relations(cls)
+            self._managers()
+            from fastjango.orm.deferred import install_deferred_loader
+
+            install_deferred_loader(cls)
+            models_registry.register(cls)
+            return
         known_columns = {field.column for field in meta.fields}
         for prop in cls.__mapper__.column_attrs:
             column = prop.columns[0]
@@ -251,14 +277,21 @@ class ModelBuilder:
         from fastjango.orm.manager import Manager
 
         cls, meta = self.cls, self.cls._meta
-        found: dict[str, Manager[Any]] = {}
-        for klass in reversed(cls.__mro__):
+        found: dict[str, tuple[int, Manager[Any]]] = {}
+        for depth, klass in reversed(list(enumerate(cls.__mro__))):
             for name, value in vars(klass).items():
-                if isinstance(value, Manager):
+                if isinstance(value, Manager) and name not in ("_default_manager", "_base_manager"):
                     found.pop(name, None)
-                    found[name] = value
-        # A class's own managers come first, as declared; Django picks the first one as the default.
-        own_first = sorted(found.items(), key=lambda item: item[1].creation_counter)
+                    found[name] = (depth, value)
+
+        # In declaration order, counting those inherited from abstract parents; Django picks the first one
+        # as the default. A proxy puts its own managers first, then its parents' (nearest first), so its
+        # default is its own, or that of the model it proxies, as in Django.
+        def order(item: tuple[str, tuple[int, Manager[Any]]]) -> tuple[int, int]:
+            depth, manager = item[1]
+            return (depth if meta.proxy else 0, manager.creation_counter)
+
+        own_first = [(name, manager) for name, (_, manager) in sorted(found.items(), key=order)]
         if not own_first:
             own_first = [("objects", Manager())]
         bound: dict[str, Manager[Any]] = {}
@@ -304,9 +337,13 @@ def _install_relation(field: ForeignKey[Any]) -> None:
     model.__mapper__.add_property(field.name, field.make_relationship())
     inner = model.__dict__[field.name]
     setattr(model, field.name, ForwardRelationDescriptor(field, inner))
+    for proxy in proxies_of(model):
+        wrap_relations(proxy)  # SQLAlchemy instrumented the new relationship on them too
     reverse = ReverseRelation(field)
     field.remote = reverse
     remote._meta.add_related_object(reverse)
+    # A relation to a proxy model is a relation to its table: the accessor lives on the concrete model.
+    remote = remote._meta.concrete_model
     if reverse.accessor_name is not None:
         if reverse.accessor_name in remote.__dict__ and not isinstance(
             remote.__dict__[reverse.accessor_name], ReverseManyDescriptor | ReverseOneToOneDescriptor
@@ -369,7 +406,7 @@ def _install_many_to_many(field: ManyToManyField[Any], remote: type[Model]) -> N
     field.remote = reverse
     remote._meta.add_related_object(reverse)
     if reverse.accessor_name is not None:
-        setattr(remote, reverse.accessor_name, ManyToManyDescriptor(field, reverse=True))
+        setattr(remote._meta.concrete_model, reverse.accessor_name, ManyToManyDescriptor(field, reverse=True))
 
 
 def _bind_through(field: ManyToManyField[Any], through: type[Model]) -> None:
