@@ -251,3 +251,13 @@ def test_force_insert_of_an_existing_row_is_an_integrity_error() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         loaded.save(force_insert=True)
     assert Author.objects.count() == 1
+
+
+def test_get_field_display_gives_the_choice_label() -> None:
+    book = Book(title="T")
+    assert book.get_status_display() == "Draft"  # type: ignore[attr-defined]
+    book.status = Book.Status.PUBLISHED
+    assert book.get_status_display() == "Published"  # type: ignore[attr-defined]
+    book.status = "archived"  # not a choice: the value itself, as in Django
+    assert book.get_status_display() == "archived"  # type: ignore[attr-defined]
+    assert not hasattr(book, "get_title_display")  # only fields with choices get one

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, cast
 
@@ -137,6 +138,8 @@ class ModelBuilder:
             else:
                 field.contribute_to_class(cls, name)
                 meta.add_field(field)
+            if field.choices is not None and f"get_{name}_display" not in cls.__dict__:
+                setattr(cls, f"get_{name}_display", _display_method(field))
         self._table_args()
 
     def _model_parent(self) -> type[Model] | None:
@@ -322,6 +325,23 @@ def _deferred_relation(field: ForeignKey[Any]) -> Any:
         _install_relation(field)
 
     return install
+
+
+def _display_method(field: Field[Any]) -> Callable[[Any], Any]:
+    """Django's ``get_<field>_display()``: the label of the field's current value, else the value itself."""
+    assert field.choices is not None
+    labels = dict(field.choices)
+
+    def display(instance: Any) -> Any:
+        value = getattr(instance, field.attname)
+        try:
+            return labels.get(value, value)
+        except TypeError:  # an unhashable value (a JSON document) has no label
+            return value
+
+    display.__name__ = f"get_{field.name}_display"
+    display.__doc__ = f"The label of {field.name}'s value (from its choices), or the value if it has none."
+    return display
 
 
 def _install_relation(field: ForeignKey[Any]) -> None:
