@@ -1,4 +1,4 @@
-"""Simple async reads outside atomic() go straight to the driver (query/direct.py).
+"""Simple reads outside atomic(), sync and async, go straight to the driver (query/direct.py).
 
 They must be indistinguishable from the ORM path: the same objects with the
 same values and types, objects that save, delete and refresh as loaded ones
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import decimal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 
 from fastjango.core.project import Project
-from fastjango.orm import NotLoadedError, PoolExhaustedError, Q, transaction
+from fastjango.orm import NotLoadedError, PoolExhaustedError, Q, SynchronousOnlyOperation, transaction
 from fastjango.orm.db.connections import Databases, get_databases, replaced_databases
 from fastjango.orm.query import direct
 from fastjango.orm.settings import PoolSettings
@@ -31,15 +31,27 @@ from fastjango.orm.testing import assert_num_queries
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
-def _direct_shapes(model: type[Any]) -> list[tuple[Any, ...]]:
-    """The shapes of ``model`` read directly so far (every database's plans)."""
-    return [key[1] for plans in direct._plans.values() for key, plan in plans.items() if key[0] is model and plan]
+def _direct_shapes(model: type[Any], dialect: Any = None) -> list[tuple[Any, ...]]:
+    """The shapes of ``model`` read directly so far (on ``dialect``, or every dialect)."""
+    return [
+        key[1]
+        for on, plans in list(direct._plans.items())
+        if dialect is None or on is dialect
+        for key, plan in plans.items()
+        if key[0] is model and plan
+    ]
+
+
+def _sync_dialect(databases: Databases | None = None) -> Any:
+    """The dialect object of the default database's sync engine (plans are cached per dialect)."""
+    return (databases or get_databases())["default"].sync_engine.dialect
 
 
 @contextmanager
-def orm_path() -> Iterator[list[str]]:
+def orm_path(sync: bool = False) -> Iterator[list[str]]:
     """Reads take the ORM path while a cursor listener is on the engine; yields the statements it saw."""
-    engine = get_databases()["default"].async_engine.sync_engine
+    database = get_databases()["default"]
+    engine = database.sync_engine if sync else database.async_engine.sync_engine
     seen: list[str] = []
 
     def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -61,31 +73,51 @@ def _state(obj: Any) -> tuple[Any, ...]:
     return (type(obj), values, inspect(obj).key, inspect(obj).detached)
 
 
+_AUTHORS: dict[str, dict[str, Any]] = {
+    "ann": {"name": "Ann", "email": "ann@example.com", "born": datetime.date(1980, 5, 17)},
+    "bob": {"name": "Bob"},
+}
+
+
+def _books(ann: Author, bob: Author, acme: Publisher) -> dict[str, dict[str, Any]]:
+    return {
+        "alpha": {
+            "title": "Alpha",
+            "author": ann,
+            "publisher": acme,
+            "pages": 120,
+            "price": decimal.Decimal("12.50"),
+            "rating": 4.5,
+            "published": datetime.datetime(2024, 3, 1, 12, 30, tzinfo=datetime.UTC),
+            "reading_time": datetime.timedelta(hours=2, minutes=5),
+            "data": {"tags": ["x", "y"], "n": 1, "nested": {"ok": True}},
+            "status": Book.Status.PUBLISHED,
+        },
+        "beta": {"title": "Beta", "author": ann, "pages": 80, "editor": bob},
+        "gamma": {"title": "Gamma", "author": bob, "pages": 300, "data": [1, 2, 3]},
+    }
+
+
 async def _library() -> dict[str, Any]:
-    ann = await Author.objects.acreate(name="Ann", email="ann@example.com", born=datetime.date(1980, 5, 17))
-    bob = await Author.objects.acreate(name="Bob")
-    acme = await Publisher.objects.acreate(name="Acme")
-    alpha = await Book.objects.acreate(
-        title="Alpha",
-        author=ann,
-        publisher=acme,
-        pages=120,
-        price=decimal.Decimal("12.50"),
-        rating=4.5,
-        published=datetime.datetime(2024, 3, 1, 12, 30, tzinfo=datetime.UTC),
-        reading_time=datetime.timedelta(hours=2, minutes=5),
-        data={"tags": ["x", "y"], "n": 1, "nested": {"ok": True}},
-        status=Book.Status.PUBLISHED,
-    )
-    beta = await Book.objects.acreate(title="Beta", author=ann, pages=80, editor=bob)
-    gamma = await Book.objects.acreate(title="Gamma", author=bob, pages=300, data=[1, 2, 3])
-    return {"ann": ann, "bob": bob, "acme": acme, "alpha": alpha, "beta": beta, "gamma": gamma}
+    library: dict[str, Any] = {key: await Author.objects.acreate(**values) for key, values in _AUTHORS.items()}
+    library["acme"] = await Publisher.objects.acreate(name="Acme")
+    for key, values in _books(library["ann"], library["bob"], library["acme"]).items():
+        library[key] = await Book.objects.acreate(**values)
+    return library
 
 
-async def test_simple_reads_go_direct_and_match_the_orm_path() -> None:
-    library = await _library()
+def _sync_library() -> dict[str, Any]:
+    library: dict[str, Any] = {key: Author.objects.create(**values) for key, values in _AUTHORS.items()}
+    library["acme"] = Publisher.objects.create(name="Acme")
+    for key, values in _books(library["ann"], library["bob"], library["acme"]).items():
+        library[key] = Book.objects.create(**values)
+    return library
+
+
+def _simple_reads(library: dict[str, Any]) -> list[Callable[[], Any]]:
+    """QuerySets of every shape the direct path covers, and how many rows each finds."""
     alpha, ann = library["alpha"], library["ann"]
-    reads = [
+    return [
         lambda: Book.objects.filter(pk=alpha.pk),
         lambda: Book.objects.filter(author=ann).order_by("-pages"),
         lambda: Book.objects.filter(author_id=ann.pk, pages=80),
@@ -101,17 +133,41 @@ async def test_simple_reads_go_direct_and_match_the_orm_path() -> None:
         lambda: Author.objects.filter(name="Ann").filter(email="ann@example.com"),
         lambda: Tag.objects.filter(slug="none"),
     ]
+
+
+_SIMPLE_READ_ROWS = [1, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 0]
+_SIMPLE_READ_SHAPES = [
+    (("id",), ("-created",), False, False),
+    (("author_id",), ("-pages",), False, False),
+    ((), ("title",), True, True),
+]
+
+
+async def test_simple_reads_go_direct_and_match_the_orm_path() -> None:
+    reads = _simple_reads(await _library())
     direct_results = [[_state(obj) for obj in await read().alist()] for read in reads]
     with orm_path() as seen:
         orm_results = [[_state(obj) for obj in await read().alist()] for read in reads]
     assert len(seen) == len(reads)  # the listener turned every read to the ORM path
     assert direct_results == orm_results
-    assert [len(rows) for rows in direct_results] == [1, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 0]
+    assert [len(rows) for rows in direct_results] == _SIMPLE_READ_ROWS
     # Those reads were direct: fastjango compiled a plan for each shape.
-    assert (("id",), ("-created",), False, False) in _direct_shapes(Book)
-    assert (("author_id",), ("-pages",), False, False) in _direct_shapes(Book)
-    assert ((), ("title",), True, True) in _direct_shapes(Book)
+    assert all(shape in _direct_shapes(Book) for shape in _SIMPLE_READ_SHAPES)
     assert _direct_shapes(Author)
+
+
+def test_sync_simple_reads_go_direct_and_match_the_orm_path() -> None:
+    reads = _simple_reads(_sync_library())
+    dialect = _sync_dialect()
+    direct_results = [[_state(obj) for obj in read()] for read in reads]
+    # Those reads were direct: fastjango compiled a plan for each shape, for the sync driver's dialect.
+    assert all(shape in _direct_shapes(Book, dialect) for shape in _SIMPLE_READ_SHAPES)
+    assert _direct_shapes(Author, dialect)
+    with orm_path(sync=True) as seen:
+        orm_results = [[_state(obj) for obj in read()] for read in reads]
+    assert len(seen) == len(reads)  # the listener turned every read to the ORM path
+    assert direct_results == orm_results
+    assert [len(rows) for rows in direct_results] == _SIMPLE_READ_ROWS
 
 
 async def test_get_first_last_and_in_bulk_go_direct() -> None:
@@ -266,3 +322,170 @@ async def test_a_dead_connection_costs_no_direct_read(
         # The direct read meets the dead connection, drops it, and the ORM path reads on a new one.
         assert (await Book.objects.aget(pk=library["alpha"].pk)).title == "Alpha"
         assert (await Book.objects.aget(pk=library["beta"].pk)).title == "Beta"
+
+
+# ------------------------------------------------------------------ synchronous reads
+
+
+def test_sync_get_first_last_and_related_managers_go_direct() -> None:
+    library = _sync_library()
+    dialect = _sync_dialect()
+    with assert_num_queries(1) as captured:
+        book = Book.objects.get(pk=library["beta"].pk)
+    assert book.title == "Beta" and book.editor_id == library["bob"].pk
+    assert captured.statements[0][0] == "default" and "WHERE" in captured.statements[0][1]
+    assert (("id",), (), True, False) in _direct_shapes(Book, dialect)
+    assert Book.objects.order_by("pages").first().title == "Beta"  # type: ignore[union-attr]
+    assert Book.objects.order_by("pages").last().title == "Gamma"  # type: ignore[union-attr]
+    assert [b.title for b in library["ann"].books.order_by("title")] == ["Alpha", "Beta"]
+    assert (("author_id",), ("title",), False, False) in _direct_shapes(Book, dialect)
+    with pytest.raises(Book.DoesNotExist):
+        Book.objects.get(pk=10**6)
+    with pytest.raises(Book.MultipleObjectsReturned):
+        Book.objects.get(author=library["ann"])
+
+
+def test_sync_direct_objects_behave_as_loaded_objects() -> None:
+    library = _sync_library()
+    book = Book.objects.get(pk=library["alpha"].pk)
+    assert (("id",), (), True, False) in _direct_shapes(Book, _sync_dialect())
+    assert book == library["alpha"] and inspect(book).detached and not inspect(book).modified
+    book.title = "Alpha, revised"
+    book.save()
+    assert Book.objects.count() == 3  # an UPDATE, not a second row
+    assert Book.objects.get(pk=book.pk).title == "Alpha, revised"
+    Book.objects.filter(pk=book.pk).update(pages=999)
+    book.refresh_from_db()
+    assert book.pages == 999
+    with assert_num_queries(1):
+        assert book.author.name == "Ann"  # a lazy load, as with ORM-loaded objects in sync code
+    book.delete()
+    assert Book.objects.count() == 2
+
+
+def test_sync_reads_the_direct_path_does_not_cover_still_work() -> None:
+    library = _sync_library()
+    beta = library["beta"]
+    assert Book.objects.get(pk=beta.pk).title == "Beta"  # direct: outside atomic()
+    dialect = _sync_dialect()
+    shapes_before = len(_direct_shapes(Book, dialect))
+    assert shapes_before
+    with transaction.atomic():  # inside a transaction the ORM path reads the block's connection
+        Book.objects.filter(pk=beta.pk).update(title="Beta 2")
+        assert Book.objects.get(title="Beta 2").pk == beta.pk
+        assert [b.title for b in Book.objects.filter(author=library["ann"]).order_by("pages")] == ["Beta 2", "Alpha"]
+    assert [b.title for b in Book.objects.filter(author__name="Ann").order_by("title")] == ["Alpha", "Beta 2"]
+    assert [b.title for b in Book.objects.filter(pk=library["gamma"].pk).only("title")] == ["Gamma"]
+    loaded: list[Any] = []
+
+    def on_load(target: Any, context: Any) -> None:
+        loaded.append(target.title)
+
+    event.listen(Book, "load", on_load)
+    try:
+        assert Book.objects.filter(isbn=beta.isbn).get().title == "Beta 2"
+    finally:
+        event.remove(Book, "load", on_load)
+    assert loaded == ["Beta 2"]
+    assert len(_direct_shapes(Book, dialect)) == shapes_before
+
+
+@contextmanager
+def _own_sync_pool(project: Project, databases: Databases, **pool: Any) -> Iterator[Databases]:
+    own = _pool(databases, **pool)
+    with replaced_databases(project, own):
+        try:
+            yield own
+        finally:
+            own.close()
+
+
+def test_sync_an_exhausted_pool_is_the_usual_fast_error(
+    fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = _sync_library()
+    with _own_sync_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0, TIMEOUT=0.3) as own:
+        holder = own["default"].sync_engine.connect()  # holds the only connection
+        with holder, pytest.raises(PoolExhaustedError, match="all 1 pooled connections are in use"):
+            Book.objects.get(pk=library["alpha"].pk)
+        assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"
+        assert _direct_shapes(Book, _sync_dialect(own))
+        assert own["default"].sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.servers_only
+def test_sync_a_dead_connection_costs_no_direct_read(
+    backend: str, fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = _sync_library()
+    with _own_sync_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0) as own:
+        engine = own["default"].sync_engine
+        with engine.connect() as connection:  # the one pooled connection: note who it is
+            query = "SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()"
+            own_id = connection.execute(text(query)).scalar_one()
+        outsider = create_engine(engine.url, poolclass=NullPool)
+        try:
+            with outsider.connect() as killer:
+                if backend == "postgresql":
+                    killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": own_id})
+                else:
+                    killer.execute(text(f"KILL {int(own_id)}"))
+        finally:
+            outsider.dispose()
+        # The direct read meets the dead connection, drops it, and the ORM path reads on a new one.
+        # (The ORM path alone would fail here: the pool does not ping connections by default.)
+        assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"
+        assert Book.objects.get(pk=library["beta"].pk).title == "Beta"
+        assert _direct_shapes(Book, _sync_dialect(own))
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_sync_direct_reads_send_no_begin(
+    backend: str, fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = _sync_library()
+    with _own_sync_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0) as own:
+        engine = own["default"].sync_engine
+        returned: list[tuple[bool, bool]] = []
+
+        def on_reset(dbapi_connection: Any, record: Any, state: Any) -> None:
+            # Before the pool's ROLLBACK: (autocommit flag as the pool left it, in a transaction?)
+            if backend == "postgresql":
+                status = dbapi_connection.info.transaction_status.name
+                returned.append((dbapi_connection.autocommit, status != "IDLE"))
+            elif backend == "mariadb":  # MariaDB's own answer; PyMySQL keeps no flag
+                cursor = dbapi_connection.cursor()
+                cursor.execute("SELECT @@in_transaction")
+                (in_transaction,) = cursor.fetchone()
+                cursor.close()
+                returned.append((dbapi_connection.get_autocommit(), bool(in_transaction)))
+            else:
+                returned.append((dbapi_connection.isolation_level is None, dbapi_connection.in_transaction))
+
+        event.listen(engine.pool, "reset", on_reset)
+        try:
+            assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"
+            assert [b.title for b in Book.objects.order_by("title")[:2]] == ["Alpha", "Beta"]
+        finally:
+            event.remove(engine.pool, "reset", on_reset)
+        assert len(_direct_shapes(Book, _sync_dialect(own))) == 2
+        # PostgreSQL and SQLite: no BEGIN was sent, and psycopg's autocommit is off again (sqlite3
+        # connections are always in it). MariaDB keeps the driver's transaction, as the ORM path does
+        # there (autocommit would cost a round trip each way); the pool rolls it back.
+        expected = (False, True) if backend == "mariadb" else (backend == "sqlite", False)
+        assert returned == [expected] * 2
+
+
+async def test_sync_reads_in_async_code_are_refused_before_any_direct_read(
+    monkeypatch: pytest.MonkeyPatch, fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    library = await _library()
+    with _own_sync_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0) as own:
+        with pytest.raises(SynchronousOnlyOperation, match="Evaluating a Book QuerySet"):
+            Book.objects.get(pk=library["alpha"].pk)
+        with pytest.raises(SynchronousOnlyOperation):
+            list(Book.objects.filter(author=library["ann"]))
+        assert not _direct_shapes(Book, _sync_dialect(own))
+        monkeypatch.setenv("FASTJANGO_ALLOW_ASYNC_UNSAFE", "1")  # allowed: then the read is direct as anywhere
+        assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"
+        assert _direct_shapes(Book, _sync_dialect(own)) == [(("id",), (), True, False)]

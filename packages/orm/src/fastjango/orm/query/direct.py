@@ -1,11 +1,11 @@
-"""Simple async reads straight to the driver, skipping SQLAlchemy's ORM layer.
+"""Simple reads straight to the driver, skipping SQLAlchemy's ORM layer (sync and async).
 
 Most reads an application makes are simple: one row by primary key, a page of
 a table filtered by equality and ordered by its own columns. For those, the
 ORM session, the statement's cache key and the ORM result layer cost several
 times what the database driver does. A QuerySet of that shape is compiled once
-per shape and dialect (by SQLAlchemy's own compiler, into SQL with positional
-parameters), runs on a connection from the same pool, and its rows become the
+per shape and dialect (by SQLAlchemy's own compiler, in the driver's
+paramstyle), runs on a connection from the same pool, and its rows become the
 same detached mapped instances the ORM would have returned.
 
 Everything else takes the ORM path, unchanged: joins, annotations, values(),
@@ -40,11 +40,12 @@ from fastjango.orm.query.expressions import Expression, Q
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect, Engine
 
+    from fastjango.orm.db.connections import Database
     from fastjango.orm.models.base import Model
     from fastjango.orm.query.compiler import Compiler
     from fastjango.orm.query.queryset import QuerySet
 
-__all__ = ["afetch_direct", "direct_equalities"]
+__all__ = ["afetch_direct", "direct_equalities", "fetch_direct"]
 
 #: Relationship loader strategies that load nothing when the parent row is read.
 _LAZY_STRATEGIES = frozenset({"select", True, "raise", "raise_on_sql", "write_only", "dynamic"})
@@ -120,9 +121,11 @@ class _Plan:
     """One compiled shape: its SQL and how to turn parameters in and rows out."""
 
     sql: str
-    #: For each positional parameter of ``sql``: its index in the request's values (or -1 for a constant
-    #: the dialect added, such as SQLite's ``OFFSET 0``), the constant, and its bind processor.
+    #: For each parameter of ``sql``: its index in the request's values (or -1 for a constant the
+    #: dialect added, such as SQLite's ``OFFSET 0``), the constant, and its bind processor.
     parameters: list[tuple[int, Any, Processor]]
+    #: The parameters' names for a named paramstyle (psycopg, PyMySQL); None when they are positional.
+    names: tuple[str, ...] | None
     columns: list[Column[Any]]
     keys: list[str]
     pk_indexes: list[int]
@@ -142,12 +145,12 @@ class _Plan:
                 conversions.append((index, processor))
         self.conversions = conversions
 
-    def bind(self, values: Sequence[Any]) -> list[Any]:
+    def bind(self, values: Sequence[Any]) -> list[Any] | dict[str, Any]:
         bound = []
         for index, constant, process in self.parameters:
             value = constant if index < 0 else values[index]
             bound.append(value if process is None else process(value))
-        return bound
+        return bound if self.names is None else dict(zip(self.names, bound, strict=True))
 
     def objects(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
         """Detached mapped objects, as SQLAlchemy's loader makes them for new rows (then detaches them)."""
@@ -237,11 +240,18 @@ def _build_plan(model: type[Model], shape: tuple[Any, ...], dialect: Dialect) ->
         names.append(_OFFSET)
         statement = statement.offset(bindparam(_OFFSET, type_=Integer()))
     compiled = statement.compile(dialect=dialect)
-    if not compiled.positional or compiled.positiontup is None:
-        return None
+    if compiled.positional:
+        if compiled.positiontup is None:
+            return None
+        order, bind_names = list(compiled.positiontup), None
+    else:
+        if compiled.escaped_bind_names:  # names rendered differently from their keys: not a shape it knows
+            return None
+        order = list(compiled.binds)
+        bind_names = tuple(order)
     index_of = {name: index for index, name in enumerate(names)}
     parameters: list[tuple[int, Any, Processor]] = []
-    for name in compiled.positiontup:
+    for name in order:
         parameter = compiled.binds[name]
         index = index_of.get(name, -1)
         if index < 0 and (parameter.required or parameter.callable is not None):
@@ -252,6 +262,7 @@ def _build_plan(model: type[Model], shape: tuple[Any, ...], dialect: Dialect) ->
     return _Plan(
         sql=compiled.string,
         parameters=parameters,
+        names=bind_names,
         columns=columns,
         keys=keys,
         pk_indexes=[columns.index(column) for column in pk_columns],
@@ -315,32 +326,60 @@ def _quiet(engine: Engine) -> bool:
     return len(dispatch.before_cursor_execute) <= 1 and not dispatch.after_cursor_execute
 
 
-async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
-    """The objects of ``queryset`` read straight through the driver, or None to take the ORM path."""
+def _direct_read(
+    queryset: QuerySet[Any], alias: str, engine_of: Callable[[Database], Engine]
+) -> tuple[Engine, Database, str, tuple[Any, ...], list[Any]] | None:
+    """Where and what to read directly: (engine, database, alias, shape, values); None for the ORM path."""
     request = _request(queryset)
-    if request is None:
-        return None
-    shape, values = request
-    model = queryset.model
-    if model._sa_class_manager.dispatch.load:
+    if request is None or queryset.model._sa_class_manager.dispatch.load:
         return None
     name, database = resolve_database(alias)
     if current_transaction(name) is not None:
         return None
-    engine = database.async_read_engine.sync_engine
+    engine = engine_of(database)
     if not _quiet(engine):
         return None
+    shape, values = request
+    return engine, database, name, shape, values
+
+
+def fetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
+    """The objects of ``queryset`` read straight through the sync driver, or None to take the ORM path."""
+    read = _direct_read(queryset, alias, _sync_read_engine)
+    if read is None:
+        return None
+    engine, database, name, shape, values = read
+    try:
+        return _read(engine, queryset.model, shape, values, name)
+    except sa_exc.TimeoutError as error:
+        raise pool_error(database) from error
+
+
+async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
+    """The objects of ``queryset`` read straight through the async driver, or None to take the ORM path."""
+    read = _direct_read(queryset, alias, _async_read_engine)
+    if read is None:
+        return None
+    engine, database, name, shape, values = read
     # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
     # finishes in the background and gives its connection back in a known state; the caller is
     # released at once. (asyncpg would otherwise cancel the statement through a second connection.)
-    read = asyncio.ensure_future(greenlet_spawn(_read, engine, model, shape, values, name))
+    task = asyncio.ensure_future(greenlet_spawn(_read, engine, queryset.model, shape, values, name))
     try:
-        return await asyncio.shield(read)
+        return await asyncio.shield(task)
     except asyncio.CancelledError:
-        read.add_done_callback(_forget)
+        task.add_done_callback(_forget)
         raise
     except sa_exc.TimeoutError as error:
         raise pool_error(database) from error
+
+
+def _sync_read_engine(database: Database) -> Engine:
+    return database.sync_read_engine
+
+
+def _async_read_engine(database: Database) -> Engine:
+    return database.async_read_engine.sync_engine
 
 
 def _forget(read: asyncio.Future[Any]) -> None:
@@ -357,14 +396,20 @@ def _announce(alias: str, sql: str) -> None:
 def _read(
     engine: Engine, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
 ) -> list[Any] | None:
-    """In one greenlet: a pooled connection, the statement, the connection back; None to take the ORM path."""
+    """A pooled connection, the statement, the connection back; None to take the ORM path.
+
+    Async reads run it in one greenlet, so checkout, statement and return cost one spawn.
+    """
     raw = engine.raw_connection()
     try:
         plan = _plan_for(model, shape, engine.dialect)
         if plan is None:
             return None
-        if engine.dialect.driver == "asyncpg":
+        driver = engine.dialect.driver
+        if driver == "asyncpg":
             rows = _asyncpg_rows(raw, plan, values, alias)
+        elif driver == "psycopg":
+            rows = _psycopg_rows(engine, raw, plan, values, alias)
         else:
             rows = _dbapi_rows(engine, raw, plan, values, alias)
     finally:
@@ -389,8 +434,33 @@ def _asyncpg_rows(raw: Any, plan: _Plan, values: list[Any], alias: str) -> Seque
     return rows
 
 
+def _psycopg_rows(engine: Engine, raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
+    """psycopg in autocommit for the read, as the ORM path reads outside ``atomic()``.
+
+    A pooled connection is not in autocommit (SQLAlchemy sets it per checkout for the
+    ORM path, not for a raw connection), so psycopg would send BEGIN before the SELECT
+    and the pool a ROLLBACK after it. The flag is client-side; it is put back before the
+    connection returns to the pool.
+    """
+    connection = raw.driver_connection
+    if connection.autocommit:
+        return _dbapi_rows(engine, raw, plan, values, alias)
+    try:
+        connection.autocommit = True
+    except Exception:
+        return None  # in a transaction, which a pooled connection never is: the ORM path
+    try:
+        return _dbapi_rows(engine, raw, plan, values, alias)
+    finally:
+        if not connection.closed:
+            try:
+                connection.autocommit = False
+            except Exception:
+                raw.invalidate()  # never back to the pool in autocommit
+
+
 def _dbapi_rows(engine: Engine, raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
-    """The async driver through SQLAlchemy's DB-API adapter (aiosqlite, asyncmy)."""
+    """A DB-API cursor: sqlite3, psycopg and PyMySQL, or aiosqlite and asyncmy through SQLAlchemy's adapter."""
     cursor = raw.cursor()
     try:
         _announce(alias, plan.sql)

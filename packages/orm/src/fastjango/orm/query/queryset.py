@@ -26,7 +26,7 @@ from fastjango.orm.db.router import DEFAULT_DB_ALIAS
 from fastjango.orm.deferred import mark_deferred
 from fastjango.orm.exceptions import FieldError, TransactionManagementError
 from fastjango.orm.query.compiler import Compiler
-from fastjango.orm.query.direct import afetch_direct, direct_equalities
+from fastjango.orm.query.direct import afetch_direct, direct_equalities, fetch_direct
 from fastjango.orm.query.expressions import Expression, Q
 from fastjango.orm.query.prefetch import prefetch_plan
 
@@ -906,14 +906,18 @@ class QuerySet(Generic[_M]):
             else:
                 ensure_sync_allowed(f"Evaluating a {self.model.__name__} QuerySet")
                 self._check_for_update()
-                statement = self._build()
                 alias = self.db
-                with read_session(alias) as session:
-                    if self._plain_rows():
-                        rows: Sequence[Any] = session.scalars(statement).all()
-                    else:
-                        rows = session.execute(statement).all()
-                results = self._postprocess(rows, alias)
+                direct = fetch_direct(self, alias)
+                if direct is not None:
+                    results = self._postprocess_objects(direct, alias)
+                else:
+                    statement = self._build()
+                    with read_session(alias) as session:
+                        if self._plain_rows():
+                            rows: Sequence[Any] = session.scalars(statement).all()
+                        else:
+                            rows = session.execute(statement).all()
+                    results = self._postprocess(rows, alias)
                 self._prefetch_chunk(results)
                 self._result_cache = results
         return self._result_cache
