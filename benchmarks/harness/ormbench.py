@@ -6,7 +6,8 @@ same CPU) and reads the suite's PostgreSQL table, one row by primary key
 then with 16 concurrent callers (tasks on one event loop for the async ORMs;
 threads with a connection each for the synchronous Django ORM, as a threaded
 server runs views; a thread-sensitive context per caller for Django's async
-API, as its ASGI handler gives each request). The processes take turns batch
+API, as its ASGI handler gives each request). Every ORM may open one
+connection per caller: the async ORMs' pools hold 16 here. The processes take turns batch
 by batch, and the ratios are taken per round, so the machine's drift hits all
 of them alike. Reported per ORM and scenario: operations per second (wall
 clock, the database's round trips included) and the ORM process's CPU time
@@ -49,7 +50,8 @@ class OrmResult:
 
 
 def _start(orm: str, *, python: str, cwd: Path, environ: dict[str, str], cpu: int) -> subprocess.Popen[str]:
-    env = {**os.environ, **environ}
+    # One connection per concurrent caller for every ORM, as Django's threads each have their own.
+    env = {**os.environ, **environ, "BENCH_POOL_SIZE": str(CALLERS)}
     env["PYTHONPATH"] = os.pathsep.join([str(cwd / ORMS[orm]), str(cwd)])
     worker = subprocess.Popen(
         ["taskset", "-c", str(cpu), python, "-m", "harness.orm_worker", orm],

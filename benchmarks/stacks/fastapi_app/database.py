@@ -23,8 +23,9 @@ DATABASE_URL = URL.create(
 )
 
 # A fixed pool of 10, like the other stacks: the default (5 plus 10 overflow connections that are
-# closed on return) would open and close connections under load and measure that instead.
-engine = create_async_engine(DATABASE_URL, pool_size=10, max_overflow=0)
+# closed on return) would open and close connections under load and measure that instead. The
+# ORM-only comparison sets BENCH_POOL_SIZE to its number of concurrent callers.
+engine = create_async_engine(DATABASE_URL, pool_size=int(os.environ.get("BENCH_POOL_SIZE", "10")), max_overflow=0)
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 

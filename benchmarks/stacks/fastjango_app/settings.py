@@ -19,6 +19,7 @@ DATABASES = {
         "PASSWORD": os.environ.get("BENCH_PGPASSWORD", ""),
         "HOST": os.environ.get("BENCH_PGHOST", "127.0.0.1"),
         "PORT": os.environ.get("BENCH_PGPORT", "5432"),
-        "POOL": {"SIZE": 10, "MAX_OVERFLOW": 0},
+        # The ORM-only comparison sets BENCH_POOL_SIZE to its number of concurrent callers.
+        "POOL": {"SIZE": int(os.environ.get("BENCH_POOL_SIZE", "10")), "MAX_OVERFLOW": 0},
     }
 }
