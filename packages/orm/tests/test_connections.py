@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from orm_test_models import Author
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.pool import NullPool
+from server_connections import ID_QUERY, end_connection
+from sqlalchemy import event, text
 
 from fastjango.core.project import Project
 from fastjango.orm import PoolExhaustedError, transaction
@@ -68,18 +68,8 @@ def _kill_pooled_connection(backend: str, databases: Databases) -> None:
     """Have the server end the connection the pool will hand out next, from another connection."""
     engine = databases["default"].sync_engine
     with engine.connect() as connection:  # check one out, note who it is, give it back to the pool
-        own_id = connection.execute(
-            text("SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()")
-        ).scalar_one()
-    outsider = create_engine(engine.url, poolclass=NullPool)  # not a pooled connection
-    try:
-        with outsider.connect() as killer:
-            if backend == "postgresql":
-                killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": own_id})
-            else:
-                killer.execute(text(f"KILL {int(own_id)}"))
-    finally:
-        outsider.dispose()
+        own_id = connection.execute(text(ID_QUERY[backend])).scalar_one()
+    end_connection(backend, engine.url, own_id)
 
 
 def _with_pool(databases: Databases, **pool: object) -> Databases:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from orm_test_models import Author, Book, Publisher, Tag
-from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.pool import NullPool
+from server_connections import ID_QUERY, end_connection
+from sqlalchemy import event, inspect, text
 
 from fastjango.core.project import Project
 from fastjango.orm import NotLoadedError, PoolExhaustedError, Q, SynchronousOnlyOperation, transaction
@@ -307,18 +307,8 @@ async def test_a_dead_connection_costs_no_direct_read(
     async with _own_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0) as own:
         engine = own["default"].async_engine
         async with engine.connect() as connection:  # the one pooled connection: note who it is
-            query = "SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()"
-            own_id = (await connection.execute(text(query))).scalar_one()
-        driver = "postgresql+psycopg" if backend == "postgresql" else "mariadb+pymysql"
-        outsider = create_engine(engine.sync_engine.url.set(drivername=driver), poolclass=NullPool)
-        try:
-            with outsider.connect() as killer:
-                if backend == "postgresql":
-                    killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": own_id})
-                else:
-                    killer.execute(text(f"KILL {int(own_id)}"))
-        finally:
-            outsider.dispose()
+            own_id = (await connection.execute(text(ID_QUERY[backend]))).scalar_one()
+        end_connection(backend, engine.sync_engine.url, own_id)
         # The direct read meets the dead connection, drops it, and the ORM path reads on a new one.
         assert (await Book.objects.aget(pk=library["alpha"].pk)).title == "Alpha"
         assert (await Book.objects.aget(pk=library["beta"].pk)).title == "Beta"
@@ -421,17 +411,8 @@ def test_sync_a_dead_connection_costs_no_direct_read(
     with _own_sync_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0) as own:
         engine = own["default"].sync_engine
         with engine.connect() as connection:  # the one pooled connection: note who it is
-            query = "SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()"
-            own_id = connection.execute(text(query)).scalar_one()
-        outsider = create_engine(engine.url, poolclass=NullPool)
-        try:
-            with outsider.connect() as killer:
-                if backend == "postgresql":
-                    killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": own_id})
-                else:
-                    killer.execute(text(f"KILL {int(own_id)}"))
-        finally:
-            outsider.dispose()
+            own_id = connection.execute(text(ID_QUERY[backend])).scalar_one()
+        end_connection(backend, engine.url, own_id)
         # The direct read meets the dead connection, drops it, and the ORM path reads on a new one.
         # (The ORM path alone would fail here: the pool does not ping connections by default.)
         assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"

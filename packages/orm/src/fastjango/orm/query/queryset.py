@@ -474,15 +474,8 @@ class QuerySet(Generic[_M]):
 
     def _joined_paths(self) -> list[str]:
         """Every relation path select_related() loads, prefixes included (``author``, ``author__publisher``)."""
-        from fastjango.orm.fields.related import ForeignKey
-
-        names = self._select_related
-        if names is None:
-            return []
-        if not names:
-            names = [f.name for f in self.model._meta.fields if isinstance(f, ForeignKey) and not f.null]
         paths: list[str] = []
-        for name in names:
+        for name in self._select_related_names():
             parts = name.split("__")
             for end in range(1, len(parts) + 1):
                 prefix = "__".join(parts[:end])
@@ -534,40 +527,38 @@ class QuerySet(Generic[_M]):
             model = field.remote_model
         return path
 
-    def _joined_loads(self) -> list[Any]:
-        from sqlalchemy.orm import joinedload
-
+    def _select_related_names(self) -> list[str]:
+        """The paths given to select_related(); with none given, every non-null foreign key."""
         from fastjango.orm.fields.related import ForeignKey
 
         names = self._select_related
         if names is None:
             return []
-        if not names:
-            names = [f.name for f in self.model._meta.fields if isinstance(f, ForeignKey) and not f.null]
-        options = []
-        for name in names:
-            option: Any = None
-            for field in self._related_path(name):
-                attribute = getattr(field.model, field.name)
-                option = (
-                    joinedload(attribute, innerjoin=not field.null)
-                    if option is None
-                    else option.joinedload(attribute, innerjoin=not field.null)
-                )
-            options.append(option)
-        return options
+        return names or [f.name for f in self.model._meta.fields if isinstance(f, ForeignKey) and not f.null]
+
+    def _relation_option(self, path: str, joined: bool) -> Any:
+        """A SQLAlchemy loader option along ``path``: JOINed loads, or only a way to its model's options."""
+        from sqlalchemy.orm import defaultload, joinedload
+
+        option: Any = None
+        for field in self._related_path(path):
+            attribute = getattr(field.model, field.name)
+            if joined:
+                option = (joinedload if option is None else option.joinedload)(attribute, innerjoin=not field.null)
+            else:
+                option = defaultload(attribute) if option is None else option.defaultload(attribute)
+        return option
+
+    def _joined_loads(self) -> list[Any]:
+        return [self._relation_option(name, joined=True) for name in self._select_related_names()]
 
     def _defer_options(self, path: str, names: list[str]) -> list[Any]:
         """SQLAlchemy options leaving ``names`` unloaded on the model at ``path`` (``""``: the queried one)."""
-        from sqlalchemy.orm import defaultload
         from sqlalchemy.orm import defer as sa_defer
 
         if not path:
             return [sa_defer(getattr(self.model, name)) for name in names]
-        option: Any = None
-        for field in self._related_path(path):
-            attribute = getattr(field.model, field.name)
-            option = defaultload(attribute) if option is None else option.defaultload(attribute)
+        option = self._relation_option(path, joined=False)
         target = self._related_path(path)[-1].remote_model
         return [option.defer(getattr(target, name)) for name in names]
 
