@@ -1,11 +1,13 @@
-"""A plugin that records the ORM's lifecycle hooks (used by test_hooks.py)."""
+"""A plugin that records the ORM's lifecycle hooks (used by test_hooks.py and test_proxy_models.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastjango.core import hookimpl
+from fastjango.core.project import Project, get_project, has_project, set_default_project
 
 events: list[tuple[Any, ...]] = []
 prepared: list[str] = []
@@ -53,3 +55,31 @@ def fastjango_orm_m2m_changed(
     using: str,
 ) -> None:
     events.append(("m2m", action, reverse, related_model.__name__, len(pk_set) if pk_set is not None else None))
+
+
+_projects: dict[str, Project] = {}
+
+
+@contextmanager
+def recording_project(backend: str) -> Iterator[Project]:
+    """A project for ``backend`` with this plugin installed, the default project inside the block.
+
+    One project per backend for the whole session; the recorded events start empty.
+    """
+    from conftest import BACKENDS
+
+    project = _projects.get(backend)
+    if project is None:
+        project = _projects[backend] = Project(
+            {
+                "INSTALLED_PLUGINS": ["orm", "orm_recording_plugin"],
+                "DATABASES": {"default": {"URL": BACKENDS[backend][0]}},
+            }
+        )
+    previous = get_project() if has_project(load=False) else None
+    set_default_project(project)
+    events.clear()
+    try:
+        yield project
+    finally:
+        set_default_project(previous)

@@ -6,37 +6,21 @@ from collections.abc import Iterator
 
 import orm_recording_plugin as recorder
 import pytest
-from conftest import BACKENDS
 from orm_test_models import Author, Book, Tag
 
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.orm import Model, fields
 from fastjango.orm.hooks import hook_caller
 from fastjango.orm.models.registry import models_registry
 
 pytestmark = pytest.mark.usefixtures("db")
 
-_projects: dict[str, Project] = {}
-
 
 @pytest.fixture
 def fastjango_project(backend: str) -> Iterator[Project]:
     """This module's project also activates the recording plugin."""
-    project = _projects.get(backend)
-    if project is None:
-        project = _projects[backend] = Project(
-            {
-                "INSTALLED_PLUGINS": ["orm", "orm_recording_plugin"],
-                "DATABASES": {"default": {"URL": BACKENDS[backend][0]}},
-            }
-        )
-    previous = get_project() if has_project(load=False) else None
-    set_default_project(project)
-    recorder.events.clear()
-    try:
+    with recorder.recording_project(backend) as project:
         yield project
-    finally:
-        set_default_project(previous)
 
 
 def test_save_hooks_run_around_inserts_and_updates() -> None:

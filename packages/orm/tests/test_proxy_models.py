@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import orm_recording_plugin as recorder
 import pytest
-from conftest import BACKENDS
 from orm_test_models import (
     Author,
     Book,
@@ -25,7 +24,7 @@ from orm_test_models import (
 from sqlalchemy import Column, Integer, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.orm import F, ImproperlyConfigured, Manager, Model, Sum, fields, metadata
 from fastjango.orm.db.connections import get_databases
 from fastjango.orm.models.registry import models_registry
@@ -508,8 +507,6 @@ def test_proxy_meta_options_that_would_shape_a_table_are_refused() -> None:
 
 # ---------------------------------------------------------------------------- lifecycle hooks
 
-_hook_projects: dict[str, Project] = {}
-
 
 @uses_db
 class TestLifecycleHooks:
@@ -517,21 +514,8 @@ class TestLifecycleHooks:
 
     @pytest.fixture
     def fastjango_project(self, backend: str) -> Iterator[Project]:
-        project = _hook_projects.get(backend)
-        if project is None:
-            project = _hook_projects[backend] = Project(
-                {
-                    "INSTALLED_PLUGINS": ["orm", "orm_recording_plugin"],
-                    "DATABASES": {"default": {"URL": BACKENDS[backend][0]}},
-                }
-            )
-        previous = get_project() if has_project(load=False) else None
-        set_default_project(project)
-        recorder.events.clear()
-        try:
+        with recorder.recording_project(backend) as project:
             yield project
-        finally:
-            set_default_project(previous)
 
     def test_save_and_delete_hooks_name_the_proxy(self) -> None:
         ann = Author.objects.create(name="Ann")
