@@ -19,11 +19,21 @@ from typing import Any
 import pytest
 from orm_test_models import Author, Book, Publisher, Tag
 from server_connections import ID_QUERY, end_connection
-from sqlalchemy import event, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import NullPool
 
 from fastjango.core.project import Project
-from fastjango.orm import NotLoadedError, PoolExhaustedError, Q, SynchronousOnlyOperation, transaction
+from fastjango.orm import (
+    NotLoadedError,
+    PoolExhaustedError,
+    Q,
+    SynchronousOnlyOperation,
+    TransactionManagementError,
+    transaction,
+)
 from fastjango.orm.db.connections import Databases, get_databases, replaced_databases
+from fastjango.orm.db.execution import current_transaction
 from fastjango.orm.query import direct
 from fastjango.orm.settings import PoolSettings
 from fastjango.orm.testing import assert_num_queries
@@ -218,10 +228,29 @@ async def test_reads_the_direct_path_does_not_cover_still_work() -> None:
     assert [b.title async for b in Book.objects.order_by("author", "title")] == ["Alpha", "Beta", "Gamma"]
     assert (await Book.objects.select_related("author").aget(pk=library["beta"].pk)).author.name == "Ann"
     assert [b.title async for b in Book.objects.filter(pk=library["gamma"].pk).only("title")] == ["Gamma"]
-    async with transaction.atomic():  # inside a transaction the ORM path reads the block's connection
-        await Book.objects.filter(pk=library["beta"].pk).aupdate(title="Beta 2")
-        assert (await Book.objects.aget(pk=library["beta"].pk)).title == "Beta 2"
     assert len(_direct_shapes(Book)) == shapes_before
+
+
+async def test_reads_inside_atomic_go_direct_on_the_blocks_connection() -> None:
+    library = await _library()
+    beta = library["beta"]
+    shapes_before = len(_direct_shapes(Book))
+    async with transaction.atomic():
+        await Book.objects.filter(pk=beta.pk).aupdate(title="Beta 2")
+        # The block's own uncommitted row, read directly in its transaction.
+        assert (await Book.objects.filter(isbn=beta.isbn).aget()).title == "Beta 2"
+        assert [b.title async for b in Book.objects.filter(author=library["ann"]).order_by("pages")] == [
+            "Beta 2",
+            "Alpha",
+        ]
+        transaction.set_rollback(True)
+    assert len(_direct_shapes(Book)) == shapes_before + 2  # both shapes were read directly
+    assert (await Book.objects.aget(pk=beta.pk)).title == "Beta"  # rolled back
+    async with transaction.atomic():
+        with pytest.raises(sa_exc.IntegrityError):  # a failed statement without a savepoint ...
+            await Publisher.objects.acreate(name="Acme")
+        with pytest.raises(TransactionManagementError, match="until the end of its atomic"):
+            await Book.objects.aget(pk=beta.pk)  # ... and no read may run until the block ends
 
 
 async def test_a_load_listener_still_sees_every_object() -> None:
@@ -360,10 +389,12 @@ def test_sync_reads_the_direct_path_does_not_cover_still_work() -> None:
     dialect = _sync_dialect()
     shapes_before = len(_direct_shapes(Book, dialect))
     assert shapes_before
-    with transaction.atomic():  # inside a transaction the ORM path reads the block's connection
+    with transaction.atomic():  # inside a transaction: directly, on the block's connection
         Book.objects.filter(pk=beta.pk).update(title="Beta 2")
         assert Book.objects.get(title="Beta 2").pk == beta.pk
         assert [b.title for b in Book.objects.filter(author=library["ann"]).order_by("pages")] == ["Beta 2", "Alpha"]
+    shapes_before += 2  # those two shapes were new, and read directly
+    assert len(_direct_shapes(Book, dialect)) == shapes_before
     assert [b.title for b in Book.objects.filter(author__name="Ann").order_by("title")] == ["Alpha", "Beta 2"]
     assert [b.title for b in Book.objects.filter(pk=library["gamma"].pk).only("title")] == ["Gamma"]
     loaded: list[Any] = []
@@ -470,3 +501,47 @@ async def test_sync_reads_in_async_code_are_refused_before_any_direct_read(
         monkeypatch.setenv("FASTJANGO_ALLOW_ASYNC_UNSAFE", "1")  # allowed: then the read is direct as anywhere
         assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"
         assert _direct_shapes(Book, _sync_dialect(own)) == [(("id",), (), True, False)]
+
+
+@pytest.mark.servers_only
+def test_sync_a_failed_read_inside_atomic_is_reported_and_ends_the_block(
+    backend: str, fastjango_test_databases: Databases
+) -> None:
+    # Another connection locks the table; the block's read gives up waiting for it. The read cannot be
+    # retried on the ORM path inside a transaction, so the driver's error is reported as SQLAlchemy
+    # reports it, and the block accepts no more statements, as after a failed ORM query.
+    library = _sync_library()
+    engine = fastjango_test_databases["default"].sync_engine
+    table = Book._meta.db_table
+    outsider = create_engine(engine.url, poolclass=NullPool)
+    try:
+        with outsider.connect() as locker, locker.begin():
+            if backend == "postgresql":
+                locker.execute(text(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE'))
+            else:
+                locker.execute(text(f"LOCK TABLES `{table}` WRITE"))
+            alpha = library["alpha"]
+            with transaction.atomic():
+                block = current_transaction("default")
+                assert block is not None
+                if backend == "postgresql":
+                    block.sync_connection().exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                else:
+                    block.sync_connection().exec_driver_sql("SET SESSION lock_wait_timeout = 1")
+                failing = Book.objects.filter(title=alpha.title, pages=alpha.pages).order_by("-pages", "title")
+                with pytest.raises(sa_exc.OperationalError, match="(?i)lock"):
+                    failing.get()
+                # It was a direct read (its shape has a plan), and the block must roll back now.
+                assert (("pages", "title"), (), True, False) in _direct_shapes(
+                    Book, _sync_dialect()
+                )  # get() drops the order
+                assert block.needs_rollback
+                with pytest.raises(TransactionManagementError, match="until the end of its atomic"):
+                    Book.objects.get(pk=library["beta"].pk)
+                if backend == "mariadb":
+                    block.needs_rollback = False  # only to reset the session setting
+                    block.sync_connection().exec_driver_sql("SET SESSION lock_wait_timeout = DEFAULT")
+                transaction.set_rollback(True)
+    finally:
+        outsider.dispose()
+    assert Book.objects.get(pk=library["alpha"].pk).title == "Alpha"  # and the next block works

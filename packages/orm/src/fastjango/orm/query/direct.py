@@ -5,16 +5,17 @@ a table filtered by equality and ordered by its own columns. For those, the
 ORM session, the statement's cache key and the ORM result layer cost several
 times what the database driver does. A QuerySet of that shape is compiled once
 per shape and dialect (by SQLAlchemy's own compiler, in the driver's
-paramstyle), runs on a connection from the same pool, and its rows become the
-same detached mapped instances the ORM would have returned.
+paramstyle), runs on a connection from the same pool (or, inside ``atomic()``,
+on the block's own connection), and its rows become the same detached mapped
+instances the ORM would have returned.
 
 Everything else takes the ORM path, unchanged: joins, annotations, values(),
-expressions, DISTINCT, locking, only()/defer(), reads inside ``atomic()``,
-models with SQLAlchemy ``load`` listeners or eager-loading relationships, and
-engines with cursor-execution listeners besides fastjango's own (tracing
-instrumentation sees every statement as before). A driver error sends the
-read down the ORM path too, which reports it the usual way; a read is safe to
-repeat.
+expressions, DISTINCT, locking, only()/defer(), models with SQLAlchemy
+``load`` listeners or eager-loading relationships, and engines with
+cursor-execution listeners besides fastjango's own (tracing instrumentation
+sees every statement as before). Outside ``atomic()`` a driver error sends the
+read down the ORM path too, which reports it the usual way (a read is safe to
+repeat); inside, it is reported at once and the block must roll back.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from fastjango.orm.query.compiler import integer_range
 from fastjango.orm.query.expressions import Expression, Q
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Dialect, Engine
+    from sqlalchemy.engine import Connection, Dialect, Engine
 
     from fastjango.orm.db.connections import Database
     from fastjango.orm.models.base import Model
@@ -334,13 +335,24 @@ def _direct_read(
     if request is None or queryset.model._sa_class_manager.dispatch.load:
         return None
     name, database = resolve_database(alias)
-    if current_transaction(name) is not None:
-        return None
     engine = engine_of(database)
     if not _quiet(engine):
         return None
     shape, values = request
     return engine, database, name, shape, values
+
+
+def _block_connection(alias: str, is_async: bool) -> Connection | None:
+    """The open ``atomic()`` block's connection for ``alias``, if it can take a read of this kind.
+
+    A block of the other kind, or one that must roll back, leaves the read to the
+    ORM path, which raises the error that explains it.
+    """
+    state = current_transaction(alias)
+    if state is None or state.is_async != is_async or state.needs_rollback:
+        return None
+    connection = state.connection
+    return connection.sync_connection if is_async else connection  # type: ignore[union-attr,return-value]
 
 
 def fetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
@@ -349,6 +361,9 @@ def fetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
     if read is None:
         return None
     engine, database, name, shape, values = read
+    if current_transaction(name) is not None:
+        block = _block_connection(name, is_async=False)
+        return None if block is None else _read_in_block(block, queryset.model, shape, values, name)
     try:
         return _read(engine, queryset.model, shape, values, name)
     except sa_exc.TimeoutError as error:
@@ -361,6 +376,12 @@ async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None
     if read is None:
         return None
     engine, database, name, shape, values = read
+    if current_transaction(name) is not None:
+        # Not shielded: when the caller is cancelled, the block rolls back on this connection.
+        block = _block_connection(name, is_async=True)
+        if block is None:
+            return None
+        return await greenlet_spawn(_read_in_block, block, queryset.model, shape, values, name)
     # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
     # finishes in the background and gives its connection back in a known state; the caller is
     # released at once. (asyncpg would otherwise cancel the statement through a second connection.)
@@ -372,6 +393,43 @@ async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None
         raise
     except sa_exc.TimeoutError as error:
         raise pool_error(database) from error
+
+
+def _read_in_block(
+    connection: Connection, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
+) -> list[Any] | None:
+    """Inside ``atomic()``: the statement on the block's own connection, in its transaction.
+
+    Through the DB-API cursor (SQLAlchemy's adapter for the async drivers, which
+    starts the driver's transaction if this is the block's first statement). An
+    error cannot be retried on the ORM path here, since the transaction may be
+    aborted: it is reported as SQLAlchemy reports it, and the block must roll
+    back, as after a failed ORM query.
+    """
+    dialect = connection.dialect
+    plan = _plan_for(model, shape, dialect)
+    if plan is None:
+        return None
+    state = current_transaction(alias)
+    assert state is not None
+    parameters = plan.bind(values)
+    cursor = connection.connection.cursor()
+    try:
+        _announce(alias, plan.sql)
+        cursor.execute(plan.sql, parameters)
+        rows: Sequence[Any] = cursor.fetchall()
+        if plan.conversions is None:
+            plan.convert_with([column[1] for column in cursor.description])
+    except Exception as error:
+        state.needs_rollback = True
+        if isinstance(error, dialect.loaded_dbapi.Error):
+            raise sa_exc.DBAPIError.instance(
+                plan.sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from error
+        raise
+    finally:
+        cursor.close()
+    return plan.objects(rows)
 
 
 def _sync_read_engine(database: Database) -> Engine:
