@@ -311,11 +311,12 @@ class Compiler:
             raise FieldError(f"Unsupported lookup {name!r} for {key!r}.")
         rhs = self._value(value, lookup_name, None if transformed else field)
         bounded = None if transformed else _outside_integer_range(field, lookup_name, rhs)
+        bounds = None if transformed or lookup_name != "in" or not isinstance(rhs, list) else integer_range(field)
         if bounded is not None:
             condition = bounded(lhs)
-        elif lookup_name == "in" and isinstance(rhs, list) and not transformed and integer_range(field) is not None:
+        elif bounds is not None:
             # Django drops values no row can hold; nothing left matches nothing.
-            low, high = integer_range(field)  # type: ignore[misc]
+            low, high = bounds
             kept = [item for item in rhs if not (type(item) is int and not low <= item <= high)]
             condition = LOOKUPS["in"](lhs, kept) if kept else false()
         else:

@@ -31,7 +31,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.util import await_only, greenlet_spawn
 
 from fastjango.orm.db.connections import query_listeners
-from fastjango.orm.db.execution import current_transaction, pool_error, resolve_database
+from fastjango.orm.db.execution import TransactionState, current_transaction, pool_error, resolve_database
 from fastjango.orm.exceptions import FieldDoesNotExist
 from fastjango.orm.fields.related import ForeignKey
 from fastjango.orm.fields.scalar import JSONField
@@ -342,8 +342,8 @@ def _direct_read(
     return engine, database, name, shape, values
 
 
-def _block_connection(alias: str, is_async: bool) -> Connection | None:
-    """The open ``atomic()`` block's connection for ``alias``, if it can take a read of this kind.
+def _block(alias: str, is_async: bool) -> tuple[TransactionState, Connection] | None:
+    """The open ``atomic()`` block for ``alias`` and its connection, if it can take a read of this kind.
 
     A block of the other kind, or one that must roll back, leaves the read to the
     ORM path, which raises the error that explains it.
@@ -351,8 +351,9 @@ def _block_connection(alias: str, is_async: bool) -> Connection | None:
     state = current_transaction(alias)
     if state is None or state.is_async != is_async or state.needs_rollback:
         return None
-    connection = state.connection
-    return connection.sync_connection if is_async else connection  # type: ignore[union-attr,return-value]
+    connection = state.async_connection().sync_connection if is_async else state.sync_connection()
+    assert connection is not None  # an open block's connection has begun
+    return state, connection
 
 
 def fetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
@@ -362,8 +363,8 @@ def fetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None:
         return None
     engine, database, name, shape, values = read
     if current_transaction(name) is not None:
-        block = _block_connection(name, is_async=False)
-        return None if block is None else _read_in_block(block, queryset.model, shape, values, name)
+        block = _block(name, is_async=False)
+        return None if block is None else _read_in_block(*block, queryset.model, shape, values, name)
     try:
         return _read(engine, queryset.model, shape, values, name)
     except sa_exc.TimeoutError as error:
@@ -378,10 +379,10 @@ async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None
     engine, database, name, shape, values = read
     if current_transaction(name) is not None:
         # Not shielded: when the caller is cancelled, the block rolls back on this connection.
-        block = _block_connection(name, is_async=True)
+        block = _block(name, is_async=True)
         if block is None:
             return None
-        return await greenlet_spawn(_read_in_block, block, queryset.model, shape, values, name)
+        return await greenlet_spawn(_read_in_block, *block, queryset.model, shape, values, name)
     # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
     # finishes in the background and gives its connection back in a known state; the caller is
     # released at once. (asyncpg would otherwise cancel the statement through a second connection.)
@@ -396,7 +397,12 @@ async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None
 
 
 def _read_in_block(
-    connection: Connection, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
+    state: TransactionState,
+    connection: Connection,
+    model: type[Model],
+    shape: tuple[Any, ...],
+    values: list[Any],
+    alias: str,
 ) -> list[Any] | None:
     """Inside ``atomic()``: the statement on the block's own connection, in its transaction.
 
@@ -410,16 +416,10 @@ def _read_in_block(
     plan = _plan_for(model, shape, dialect)
     if plan is None:
         return None
-    state = current_transaction(alias)
-    assert state is not None
     parameters = plan.bind(values)
     cursor = connection.connection.cursor()
     try:
-        _announce(alias, plan.sql)
-        cursor.execute(plan.sql, parameters)
-        rows: Sequence[Any] = cursor.fetchall()
-        if plan.conversions is None:
-            plan.convert_with([column[1] for column in cursor.description])
+        rows = _cursor_rows(cursor, plan, parameters, alias)
     except Exception as error:
         state.needs_rollback = True
         if isinstance(error, dialect.loaded_dbapi.Error):
@@ -517,15 +517,21 @@ def _psycopg_rows(engine: Engine, raw: Any, plan: _Plan, values: list[Any], alia
                 raw.invalidate()  # never back to the pool in autocommit
 
 
+def _cursor_rows(cursor: Any, plan: _Plan, parameters: Any, alias: str) -> Sequence[Any]:
+    """Run the plan on a DB-API cursor; the first result also fixes the plan's type conversions."""
+    _announce(alias, plan.sql)
+    cursor.execute(plan.sql, parameters)
+    rows: Sequence[Any] = cursor.fetchall()
+    if plan.conversions is None:
+        plan.convert_with([column[1] for column in cursor.description])
+    return rows
+
+
 def _dbapi_rows(engine: Engine, raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
     """A DB-API cursor: sqlite3, psycopg and PyMySQL, or aiosqlite and asyncmy through SQLAlchemy's adapter."""
     cursor = raw.cursor()
     try:
-        _announce(alias, plan.sql)
-        cursor.execute(plan.sql, plan.bind(values))
-        rows: Sequence[Any] = cursor.fetchall()
-        if plan.conversions is None:
-            plan.convert_with([column[1] for column in cursor.description])
+        rows = _cursor_rows(cursor, plan, plan.bind(values), alias)
     except Exception as error:
         if isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(
             error, raw.dbapi_connection, cursor
