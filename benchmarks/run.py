@@ -25,7 +25,7 @@ from harness import report
 from harness.db import DatabaseConfig, prepare_database
 from harness.inprocess import InProcessResult, in_process_table, measure_in_process
 from harness.machine import describe_machine, load_average
-from harness.ormbench import OrmResult, measure_orms, orm_table, orm_targets
+from harness.ormbench import OrmResult, measure_orms, orm_limits, orm_table, orm_targets
 from harness.paired import PairResult, measure_pair, paired_table
 from harness.procstat import cpu_busy_seconds
 from harness.runner import RunOptions, run_c10k, run_matrix
@@ -305,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         "orm": {
             "rounds": {name: r.rounds for name, r in orm_results.items()},
             "targets": orm_targets(orm_results) if orm_results else [],
+            "limits": orm_limits(orm_results) if orm_results else [],
         },
     }
     report.write_json(json_path, document)

@@ -2,9 +2,10 @@
 
 Usage: ``python -m harness.orm_worker ORM``, ORM one of ``fastjango`` (async
 QuerySets), ``sqlalchemy`` (hand-written SQLAlchemy 2 async ORM, as FastAPI's
-tutorial writes it), ``django`` (the Django ORM, synchronous, as Django views
-use it; concurrent callers are threads, each with its own connection, as a
-threaded WSGI server runs them) and ``django-async`` (Django's async QuerySet
+tutorial writes it), ``asyncpg`` (no ORM: the raw driver, the limit),
+``django`` (the Django ORM, synchronous, as Django views use it; concurrent
+callers are threads, each with its own connection, as a threaded WSGI server
+runs them) and ``django-async`` (Django's async QuerySet
 API, ``aget`` and ``async for``; concurrent callers are tasks on one event
 loop, as an ASGI server runs async views). After ``ready``, each stdin line
 ``SCENARIO COUNT CALLERS`` runs the scenario COUNT times, shared among CALLERS
@@ -15,6 +16,7 @@ by primary key) and ``list`` (20 rows ordered by id, at an offset).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 import time
@@ -80,6 +82,50 @@ def sqlalchemy_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Call
 
     async def close() -> None:
         await engine.dispose()
+
+    return run, close
+
+
+def asyncpg_runner() -> tuple[Callable[[str, int, int], Awaitable[int]], Callable[[], Awaitable[None]]]:
+    """The raw-driver limit: asyncpg's own pool and prepared statements, rows left as asyncpg records."""
+    import asyncpg
+    from stacks.fastapi_app.database import DATABASE_URL
+
+    columns = "id, name, price, created, active, category"
+    get_sql = f"SELECT {columns} FROM bench_item WHERE id = $1"
+    list_sql = f"SELECT {columns} FROM bench_item ORDER BY id LIMIT 20 OFFSET $1"
+    pools: list[Any] = []
+    opening = asyncio.Lock()  # the first callers arrive together: one pool for all of them
+
+    async def _no_reset(connection: Any) -> None:
+        return None
+
+    async def pool() -> Any:
+        async with opening:
+            if pools:
+                return pools[0]
+            size = int(os.environ.get("BENCH_POOL_SIZE", "10"))
+            dsn = DATABASE_URL.set(drivername="postgresql").render_as_string(hide_password=False)
+            # No reset query on release (asyncpg's default sends one, a round trip per operation):
+            # these reads leave nothing on the connection to reset.
+            pools.append(await asyncpg.create_pool(dsn, min_size=size, max_size=size, reset=_no_reset))
+        return pools[0]
+
+    async def run(scenario: str, count: int, start: int) -> int:
+        connections = await pool()
+        rows = 0
+        if scenario == "get":
+            for item_id in _ids(count, start):
+                row = await connections.fetchrow(get_sql, item_id)
+                rows += row["id"] > 0
+        else:
+            for offset in _offsets(count, start):
+                rows += len(await connections.fetch(list_sql, offset))
+        return rows
+
+    async def close() -> None:
+        if pools:
+            await pools[0].close()
 
     return run, close
 
@@ -151,6 +197,7 @@ _SYNC_RUNNERS: dict[str, Callable[[str, int, int], int]] = {}
 RUNNERS = {
     "fastjango": fastjango_runner,
     "sqlalchemy": sqlalchemy_runner,
+    "asyncpg": asyncpg_runner,
     "django": django_runner,
     "django-async": django_async_runner,
 }
@@ -199,6 +246,9 @@ def _serve(orm: str, batch: Callable[[str, int, int, int], int]) -> None:
             rows = batch(scenario, 20, 0, callers)
             if rows != 20 * EXPECTED[scenario]:
                 raise SystemExit(f"{orm} {scenario}: {rows} rows for 20 calls, expected {20 * EXPECTED[scenario]}")
+    # Every ORM's process freezes what is alive after its start-up, as a fastjango server does
+    # (GC_FREEZE_AFTER_STARTUP): Django's processes get the same treatment, though Django does not do it.
+    gc.freeze()
     print("ready", flush=True)
     start = 0
     for line in sys.stdin:  # the worker has nothing else to do while it waits for the next batch

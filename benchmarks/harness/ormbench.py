@@ -1,4 +1,5 @@
-"""The ORM alone, side by side: fastjango's async QuerySets, hand-written SQLAlchemy, the Django ORM.
+"""The ORM alone, side by side: fastjango's async QuerySets, hand-written SQLAlchemy, the Django ORM,
+and the raw asyncpg driver as the limit none of them can pass.
 
 No web framework, no server: each ORM runs in its own process (pinned to the
 same CPU) and reads the suite's PostgreSQL table, one row by primary key
@@ -24,10 +25,16 @@ from pathlib import Path
 
 from harness.inprocess import read_worker_line
 
-__all__ = ["ORMS", "OrmResult", "measure_orms", "orm_table", "orm_targets"]
+__all__ = ["ORMS", "OrmResult", "measure_orms", "orm_limits", "orm_table", "orm_targets"]
 
 #: ORM name -> the folder (under benchmarks/) its imports are relative to.
-ORMS = {"fastjango": ".", "sqlalchemy": ".", "django": "stacks/django_app", "django-async": "stacks/django_app"}
+ORMS = {
+    "fastjango": ".",
+    "sqlalchemy": ".",
+    "asyncpg": ".",  # not an ORM: the raw driver, the limit any of them could reach
+    "django": "stacks/django_app",
+    "django-async": "stacks/django_app",
+}
 #: How many callers share the work at once in the concurrent scenarios.
 CALLERS = 16
 #: Scenario name -> (worker scenario, concurrent callers).
@@ -122,6 +129,9 @@ TARGETS = (
     ("list-x16", ("sqlalchemy",), 1.0, False),
 )
 
+#: Information: how close fastjango comes to the raw driver, and how far the raw driver itself is from Django.
+LIMITS = (("fastjango", ("asyncpg",)), ("asyncpg", DJANGO))
+
 
 def orm_targets(results: dict[str, OrmResult]) -> list[dict[str, object]]:
     """fastjango no slower than SQLAlchemy, and at least 2x the best Django under concurrent callers.
@@ -148,6 +158,16 @@ def orm_targets(results: dict[str, OrmResult]) -> list[dict[str, object]]:
     return evaluated
 
 
+def orm_limits(results: dict[str, OrmResult]) -> list[dict[str, object]]:
+    """Median per-round ratios that show the room left: fastjango against the raw driver, the driver against Django."""
+    return [
+        {"top": top, "versus": " or ".join(versus), "scenario": scenario, "ratio": statistics.median(ratios)}
+        for top, versus in LIMITS
+        for scenario in SCENARIOS
+        for ratios in [_round_ratios(results, scenario, top, versus)]
+    ]
+
+
 def orm_table(results: dict[str, OrmResult]) -> str:
     header = " | ".join(f"{scenario}: ops/s | {scenario}: CPU µs/op" for scenario in SCENARIOS)
     lines = [f"| ORM | {header} |", "| --- |" + " ---: |" * (2 * len(SCENARIOS))]
@@ -165,4 +185,13 @@ def orm_table(results: dict[str, OrmResult]) -> str:
             f"| fastjango / {target['versus']} ({target['scenario']}) | {target['ratio']:.3f} "
             f"| {target['min']:.2f} - {target['max']:.2f} | ≥ {target['minimum']:.2f} | {verdict} |"
         )
+    lines += ["", "| the raw-driver limit (information) | " + " | ".join(SCENARIOS) + " |"]
+    lines.append("| --- |" + " ---: |" * len(SCENARIOS))
+    limits = orm_limits(results)
+    for top, versus in LIMITS:
+        label = " or ".join(versus)
+        cells = " | ".join(
+            f"{limit['ratio']:.3f}" for limit in limits if limit["top"] == top and limit["versus"] == label
+        )
+        lines.append(f"| {top} / {label} | {cells} |")
     return "\n".join(lines)

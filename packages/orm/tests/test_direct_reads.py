@@ -328,6 +328,37 @@ async def test_cancelled_reads_leave_no_connection_behind(
         assert {book.title for book in titles} == {"Gamma"}
 
 
+async def test_recycled_connections_are_reopened_on_the_way_to_a_direct_read(
+    fastjango_project: Project, fastjango_test_databases: Databases
+) -> None:
+    # RECYCLE=0: every idle connection is past its age, so each checkout closes it and opens a new one,
+    # which needs I/O in the pool; a read that started without a greenlet must still get its row.
+    library = await _library()
+    async with _own_pool(fastjango_project, fastjango_test_databases, SIZE=2, MAX_OVERFLOW=0, RECYCLE=0) as own:
+        opened: list[object] = []
+        pool = own["default"].async_engine.sync_engine.pool
+        event.listen(pool, "connect", lambda dbapi_connection, record: opened.append(dbapi_connection))
+        titles = []
+        for _ in range(3):
+            for key in ("alpha", "beta"):
+                titles.append((await Book.objects.aget(pk=library[key].pk)).title)
+            titles.extend(book.title for book in await Book.objects.filter(title="Gamma").alist())
+        assert titles == ["Alpha", "Beta", "Gamma"] * 3
+        assert len(opened) >= 9  # a fresh connection for each read
+        assert pool.checkedout() == 0
+
+
+async def test_reads_with_pre_ping_on(fastjango_project: Project, fastjango_test_databases: Databases) -> None:
+    library = await _library()
+    async with _own_pool(fastjango_project, fastjango_test_databases, SIZE=1, MAX_OVERFLOW=0, PRE_PING=True) as own:
+        pings: list[object] = []
+        pool = own["default"].async_engine.sync_engine.pool
+        event.listen(pool, "checkout", lambda *args: pings.append(args))
+        assert [(await Book.objects.aget(pk=library[key].pk)).title for key in ("alpha", "beta")] == ["Alpha", "Beta"]
+        assert len(pings) == 2
+        assert pool.checkedout() == 0
+
+
 @pytest.mark.servers_only
 async def test_a_dead_connection_costs_no_direct_read(
     backend: str, fastjango_project: Project, fastjango_test_databases: Databases

@@ -50,6 +50,14 @@ class CoreSettings(BaseModel):
         default_factory=lambda: list(DEFAULT_MIDDLEWARE), description="Middleware, outermost first."
     )
 
+    GC_FREEZE_AFTER_STARTUP: bool = setting(
+        True,
+        description=(
+            "After the app's start-up, freeze the objects alive then (gc.freeze()), so the garbage "
+            "collector's full collections stop walking them; once per process."
+        ),
+    )
+
     MAX_REQUEST_BODY_SIZE: int | None = setting(
         10 * 1024 * 1024,
         description="Largest request body in bytes (BodySizeLimitMiddleware answers 413); None means no limit.",

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from fastjango.orm.db.pool import LendingAsyncPool
 from fastjango.orm.db.urls import Backend, database_urls
 from fastjango.orm.exceptions import ImproperlyConfigured
 
@@ -146,7 +147,10 @@ class Database:
         if engine is None:
             try:
                 engine = create_async_engine(
-                    self.async_url, connect_args=self._connect_args(True), **self._engine_options()
+                    self.async_url,
+                    connect_args=self._connect_args(True),
+                    poolclass=LendingAsyncPool,
+                    **self._engine_options(),
                 )
             except ImportError as error:
                 raise self._import_error(error, self.async_url) from error

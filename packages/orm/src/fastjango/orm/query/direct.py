@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from sqlalchemy.util import await_only, greenlet_spawn
 
 from fastjango.orm.db.connections import query_listeners
 from fastjango.orm.db.execution import TransactionState, current_transaction, pool_error, resolve_database
+from fastjango.orm.db.pool import lend_ready
 from fastjango.orm.exceptions import FieldDoesNotExist
 from fastjango.orm.fields.related import ForeignKey
 from fastjango.orm.fields.scalar import JSONField
@@ -386,7 +387,12 @@ async def afetch_direct(queryset: QuerySet[Any], alias: str) -> list[Any] | None
     # Shielded: when the caller is cancelled (the client went away, a timeout), the read still
     # finishes in the background and gives its connection back in a known state; the caller is
     # released at once. (asyncpg would otherwise cancel the statement through a second connection.)
-    task = asyncio.ensure_future(greenlet_spawn(_read, engine, queryset.model, shape, values, name))
+    reading: Awaitable[list[Any] | None]
+    if engine.dialect.driver == "asyncpg":
+        reading = _read_asyncpg(engine, queryset.model, shape, values, name)
+    else:
+        reading = greenlet_spawn(_read, engine, queryset.model, shape, values, name)
+    task = asyncio.ensure_future(reading)
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
@@ -465,7 +471,7 @@ def _read(
             return None
         driver = engine.dialect.driver
         if driver == "asyncpg":
-            rows = _asyncpg_rows(raw, plan, values, alias)
+            rows = await_only(_asyncpg_fetch(raw, plan, values, alias))
         elif driver == "psycopg":
             rows = _psycopg_rows(engine, raw, plan, values, alias)
         else:
@@ -475,16 +481,44 @@ def _read(
     return None if rows is None else plan.objects(rows)
 
 
-def _asyncpg_rows(raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
+async def _read_asyncpg(
+    engine: Engine, model: type[Model], shape: tuple[Any, ...], values: list[Any], alias: str
+) -> list[Any] | None:
+    """``_read`` for asyncpg, without a greenlet when the pool has a ready connection idle.
+
+    Then checkout and return are plain calls (the return does no I/O: no transaction
+    was begun on the connection, and pools with return listeners are not lent from)
+    and only the statement awaits. Otherwise, the whole read runs in the greenlet.
+    """
+    raw = lend_ready(engine) if _quiet_pool(engine) else None
+    if raw is None:
+        return await greenlet_spawn(_read, engine, model, shape, values, alias)
+    try:
+        plan = _plan_for(model, shape, engine.dialect)
+        if plan is None:
+            return None
+        rows = await _asyncpg_fetch(raw, plan, values, alias)
+    finally:
+        raw.close()
+    return None if rows is None else plan.objects(rows)
+
+
+def _quiet_pool(engine: Engine) -> bool:
+    """No pool listener that runs on a connection's return (and might do I/O there)."""
+    dispatch = engine.pool.dispatch
+    return not (dispatch.checkin or dispatch.reset)
+
+
+async def _asyncpg_fetch(raw: Any, plan: _Plan, values: list[Any], alias: str) -> Sequence[Any] | None:
     """asyncpg's own ``fetch`` (its prepared-statement cache), skipping SQLAlchemy's DB-API adapter."""
     connection = raw.driver_connection
     try:
         parameters = plan.bind(values)
         if plan.conversions is None:
-            prepared = await_only(connection.prepare(plan.sql))
+            prepared = await connection.prepare(plan.sql)
             plan.convert_with([attribute.type.oid for attribute in prepared.get_attributes()])
         _announce(alias, plan.sql)
-        rows: Sequence[Any] = await_only(connection.fetch(plan.sql, *parameters))
+        rows: Sequence[Any] = await connection.fetch(plan.sql, *parameters)
     except Exception:
         if connection.is_closed():
             raw.invalidate()
