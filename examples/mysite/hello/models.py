@@ -1,7 +1,19 @@
 """Models of the hello app.
 
-fastjango-core has no ORM of its own: models come from the ORM plugin
-(``pip install "fastjango[orm]"``, then add "orm" to INSTALLED_PLUGINS). As in
-Django, this module is imported when the app loads, so models declared here
-register themselves; see the ORM plugin's documentation for how to write them.
+Models come from the ORM plugin ("orm" in INSTALLED_PLUGINS). After changing
+one, run ``python manage.py makemigrations`` and ``python manage.py migrate``;
+the migration files land in ``hello/migrations/``.
 """
+
+from fastjango.orm import Model, fields
+
+
+class Visitor(Model):
+    """Someone the greeting page has greeted, and how often."""
+
+    name = fields.CharField(max_length=100, unique=True)
+    visits = fields.PositiveIntegerField(default=0)
+    first_seen = fields.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

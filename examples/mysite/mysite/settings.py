@@ -18,7 +18,7 @@ SECRET_KEY = "fastjango-insecure-O09Yp6ZPzpNz1fBCVo5nSZ7MluigGhxYQpMqY2yFyoUKx7o
 ALLOWED_HOSTS: list[str] = []
 
 # Plugins to turn on, by name: "orm", "rest", "auth", ... (pip install "fastjango[orm,rest,auth]").
-INSTALLED_PLUGINS: list[str] = []
+INSTALLED_PLUGINS: list[str] = ["orm"]
 
 # The apps of this project: module paths, or AppConfig paths such as "hello.apps.HelloConfig".
 INSTALLED_APPS = [
@@ -26,6 +26,10 @@ INSTALLED_APPS = [
 ]
 
 ROOT_URLCONF = "mysite.urls"
+
+# Databases, as in Django. SQLite needs nothing installed; for PostgreSQL or MariaDB install
+# "fastjango-orm[postgresql]" or "[mysql]" and set DATABASE_URL (e.g. postgresql://user@host/name).
+DATABASES = {"default": {"ENGINE": "sqlite", "NAME": "db.sqlite3"}}
 
 # What runserver and serve start.
 ASGI_APPLICATION = "mysite.asgi:application"

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +75,15 @@ def fastjango_project(backend: str) -> Iterator[Project]:
         yield project
     finally:
         set_default_project(previous)
+
+
+@pytest.fixture
+def migration_project(backend: str, tmp_path: Path) -> Iterator[Any]:
+    """A project folder with apps ``accounts`` and ``blog`` on a database of its own (migration_projects.py)."""
+    from migration_projects import MigrationProject
+
+    made = MigrationProject(tmp_path, backend)
+    try:
+        yield made
+    finally:
+        made.close()

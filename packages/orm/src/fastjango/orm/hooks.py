@@ -31,9 +31,14 @@ def hook_caller(name: str) -> Any | None:
     return caller
 
 
+def _application_model(instance: Any) -> bool:
+    """Hooks are for the application's models, not for models bound to one connection (historical ones)."""
+    return type(instance)._meta.bound_alias is None
+
+
 def call_save_hooks(stage: str, instance: Any, using: str, created: bool, update_fields: Sequence[str] | None) -> None:
     caller = hook_caller(f"fastjango_orm_{stage}_save")
-    if caller is not None:
+    if caller is not None and _application_model(instance):
         caller(model=type(instance), instance=instance, created=created, using=using, update_fields=update_fields)
 
 
@@ -41,7 +46,7 @@ async def acall_save_hooks(
     stage: str, instance: Any, using: str, created: bool, update_fields: Sequence[str] | None
 ) -> None:
     caller = hook_caller(f"fastjango_orm_{stage}_save")
-    if caller is None:
+    if caller is None or not _application_model(instance):
         return
     for result in caller(
         model=type(instance), instance=instance, created=created, using=using, update_fields=update_fields
@@ -52,7 +57,7 @@ async def acall_save_hooks(
 
 def call_delete_hooks(stage: str, instance: Any, using: str) -> list[Any]:
     caller = hook_caller(f"fastjango_orm_{stage}_delete")
-    if caller is None:
+    if caller is None or not _application_model(instance):
         return []
     return list(caller(model=type(instance), instance=instance, using=using))
 

@@ -68,3 +68,17 @@ def fastjango_orm_m2m_changed(
 
     ``action`` is pre_add, post_add, pre_remove, post_remove, pre_clear or post_clear.
     """
+
+
+@hookspec
+def fastjango_orm_pre_migrate(project: Any, using: str) -> None:
+    """``migrate`` is about to run on database ``using`` (Django's ``pre_migrate``)."""
+
+
+@hookspec
+def fastjango_orm_post_migrate(project: Any, using: str, plan: Sequence[Any]) -> None:
+    """``migrate`` finished on database ``using``; ``plan`` lists the steps taken (Django's ``post_migrate``).
+
+    Each step has ``app_label``, ``name`` and ``backwards``. Plugins create
+    permissions or clear caches here.
+    """

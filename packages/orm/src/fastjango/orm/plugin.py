@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import click
 import pluggy
 from pydantic import BaseModel
 
@@ -61,6 +62,13 @@ def fastjango_register_checks(registry: CheckRegistry, settings: Settings) -> No
     from fastjango.orm.checks import check_models
 
     registry.register(check_models, "models")
+
+
+@hookimpl
+def fastjango_commands() -> list[click.Command]:
+    from fastjango.orm.migrations.commands import COMMANDS
+
+    return list(COMMANDS)
 
 
 @hookimpl

@@ -220,6 +220,11 @@ class Databases:
         if database is None:
             config = self._configs.get(alias)
             if config is None:
+                from fastjango.orm.db.execution import bound_database
+
+                bound = bound_database(alias)  # a connection lent to the ORM (bind_connection)
+                if bound is not None:
+                    return bound
                 raise ImproperlyConfigured(
                     f"No database {alias!r} in DATABASES (configured: {', '.join(self._configs) or 'none'})."
                 )

@@ -6,30 +6,46 @@ borrows a pooled connection for one statement, a write commits at once. Inside
 The state lives in a context variable, so each request and each asyncio task
 has its own, and a connection always goes back to the pool when the block or
 statement ends, whether it raised or the client went away.
+
+A connection the ORM did not open (a migration's) can be lent to it under an
+alias of its own with :func:`bind_connection`: every statement of that alias
+runs on the connection, in its current transaction, as if the alias were one
+``atomic()`` block the lender owns.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from fastjango.orm.db.connections import Database, get_databases
-from fastjango.orm.exceptions import PoolExhaustedError, SynchronousOnlyOperation, TransactionManagementError
+from fastjango.orm.db.urls import BACKENDS
+from fastjango.orm.exceptions import (
+    ImproperlyConfigured,
+    PoolExhaustedError,
+    SynchronousOnlyOperation,
+    TransactionManagementError,
+)
 
 __all__ = [
+    "BoundDatabase",
     "TransactionState",
     "aread_session",
     "awrite_connection",
+    "bind_connection",
+    "bound_database",
     "current_transaction",
     "ensure_sync_allowed",
     "read_session",
@@ -69,10 +85,18 @@ class TransactionState:
 
 _transactions: ContextVar[dict[str, TransactionState] | None] = ContextVar("fastjango_orm_transactions", default=None)
 
+#: Aliases made by bind_connection() (a plain dict: current_transaction() checks it on every query).
+_bound: dict[str, BoundDatabase] = {}
+_bound_numbers = itertools.count(1)
+
 
 def current_transaction(alias: str) -> TransactionState | None:
     states = _transactions.get()
-    return states.get(alias) if states else None
+    state = states.get(alias) if states else None
+    if state is None and _bound:
+        bound = _bound.get(alias)
+        return bound.transaction if bound is not None else None
+    return state
 
 
 def set_transaction(alias: str, state: TransactionState | None) -> Any:
@@ -86,6 +110,68 @@ def set_transaction(alias: str, state: TransactionState | None) -> Any:
 
 def reset_transaction(token: Any) -> None:
     _transactions.reset(token)
+
+
+class BoundDatabase(Database):
+    """The database of an alias made by :func:`bind_connection`: one open connection, no settings, no pool."""
+
+    def __init__(self, alias: str, connection: Connection) -> None:
+        # Not Database.__init__: there is no DATABASES entry, URL or engine of its own.
+        dialect = connection.dialect
+        backend = BACKENDS.get("mariadb" if getattr(dialect, "is_mariadb", False) else dialect.name)
+        if backend is None:
+            raise ImproperlyConfigured(
+                f"Cannot lend a {dialect.name} connection to the ORM; it works with sqlite, postgresql, mysql "
+                "and mariadb."
+            )
+        self.alias = alias
+        self.backend = backend
+        self.connection = connection
+        #: Never committed, rolled back or closed by the ORM; ``atomic()`` blocks in it are savepoints.
+        self.transaction = TransactionState(alias, connection, is_async=False, levels=[None])
+
+    @property
+    def sync_engine(self) -> Engine:
+        """The engine the connection came from: only looked at (for its listeners), never connected with."""
+        return self.connection.engine
+
+    @property
+    def sync_read_engine(self) -> Engine:
+        return self.connection.engine
+
+    @property
+    def async_engine(self) -> AsyncEngine:
+        raise self._sync_only()
+
+    @property
+    def async_read_engine(self) -> AsyncEngine:
+        raise self._sync_only()
+
+    def _sync_only(self) -> TransactionManagementError:
+        return TransactionManagementError(
+            f"Database {self.alias!r} is a synchronous connection lent to the ORM (a migration's, for instance); "
+            "use the synchronous API with it (get, filter, count, save, ...), not the async one."
+        )
+
+
+def bind_connection(connection: Connection, *, owner: object) -> str:
+    """Lend ``connection`` to the ORM under a new database alias, for as long as ``owner`` lives.
+
+    Every statement of the alias, reads included, runs on ``connection`` in its
+    current transaction, never on a pooled connection; the ORM neither commits,
+    rolls back nor closes it, so the lender keeps control of the transaction.
+    Routers are not asked: queries name the alias (``using=``), or run on a
+    model bound to it (``Options.bound_alias``). The synchronous API only.
+    """
+    alias = f"bound_{next(_bound_numbers)}"
+    _bound[alias] = BoundDatabase(alias, connection)
+    weakref.finalize(owner, _bound.pop, alias, None)
+    return alias
+
+
+def bound_database(alias: str) -> BoundDatabase | None:
+    """The database of an alias made by :func:`bind_connection`, if ``alias`` is one."""
+    return _bound.get(alias)
 
 
 def ensure_sync_allowed(operation: str) -> None:

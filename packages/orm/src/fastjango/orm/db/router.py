@@ -44,6 +44,9 @@ def routers() -> list[Any]:
 
 
 def _route(method: str, model: type[Model], **hints: Any) -> str:
+    bound = model._meta.bound_alias
+    if bound is not None:
+        return bound  # a model bound to one connection (a historical model) has no other database
     for router in routers():
         chosen = getattr(router, method, None)
         if chosen is None:

@@ -264,7 +264,8 @@ class ModelBuilder:
         from fastjango.orm.deferred import install_deferred_loader
 
         install_deferred_loader(cls)
-        models_registry.register(cls)
+        if meta.bound_alias is None:  # a model bound to one connection is not an application model
+            models_registry.register(cls)
 
     def _check_constraints(self) -> None:
         from fastjango.orm.constraints import CheckConstraint

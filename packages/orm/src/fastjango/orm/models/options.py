@@ -90,6 +90,11 @@ class Options:
         self.verbose_name_plural: str = declared.get("verbose_name_plural") or f"{self.verbose_name}s"
         self.default_related_name: str | None = inherited("default_related_name", None)
         self.managed: bool = declared.get("managed", True)
+        #: The alias of the one connection a model is bound to (see ``bind_connection``), taken from the
+        #: class attribute ``_fj_bound_alias``: the historical models of data migrations. Such a model is
+        #: not an application model: every query runs on that alias whatever the routers say, it is not
+        #: registered, and lifecycle hooks do not fire for it. None for every application model.
+        self.bound_alias: str | None = model.__dict__.get("_fj_bound_alias")
         self.proxy: bool = bool(declared.get("proxy", False))
         self.default_manager_name: str | None = inherited("default_manager_name", None)
         self.base_manager_name: str | None = inherited("base_manager_name", None)

@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import delete
 from sqlalchemy.engine import URL
 
 from fastjango.orm.db.config import effective_databases
 from fastjango.orm.db.connections import Databases, replaced_databases
+from fastjango.orm.db.servers import create_server_database, drop_server_database
 from fastjango.orm.db.urls import database_urls
 from fastjango.orm.models.base import metadata
 from fastjango.orm.models.registry import models_registry
@@ -44,32 +45,6 @@ def _test_name(config: DatabaseSettings, url: URL) -> str:
     return f"test_{url.database}_{os.getpid()}_{next(_sequence)}"
 
 
-def _create_server_database(url: URL, name: str, vendor: str) -> None:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            if vendor == "postgresql":
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            else:
-                connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-                connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
-    finally:
-        admin.dispose()
-
-
-def _drop_server_database(url: URL, name: str, vendor: str) -> None:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            if vendor == "postgresql":
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            else:
-                connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-    finally:
-        admin.dispose()
-
-
 @contextmanager
 def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Databases]:
     """Create the project's test databases and tables, use them inside the block, drop them after."""
@@ -86,7 +61,7 @@ def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Da
                 test_configs[alias] = config.model_copy(update={"URL": f"sqlite:///{path}"})
                 continue
             name = _test_name(config, sync_url)
-            _create_server_database(sync_url, name, backend.name)
+            create_server_database(sync_url, name, backend.name)
             created.append((sync_url, name, backend.name))
             test_url = sync_url.set(database=name).render_as_string(hide_password=False)
             test_configs[alias] = config.model_copy(update={"URL": test_url})
@@ -99,7 +74,7 @@ def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Da
     finally:
         if not keep:
             for url, name, vendor in created:
-                _drop_server_database(url, name, vendor)
+                drop_server_database(url, name, vendor)
             for file in temporary.glob("*"):
                 file.unlink()
             temporary.rmdir()
