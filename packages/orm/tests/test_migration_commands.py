@@ -239,3 +239,75 @@ def test_squashmigrations_replaces_a_range_and_keeps_applied_databases_going(
     project.manage("migrate")  # a new database takes the squashed migration
     assert set(project.columns("blog_post")) == {"id", "title", "subtitle", "n"}
     assert project.manage("makemigrations", "--check", check=False).returncode == 0
+
+
+def test_changed_columns_an_index_and_a_renamed_table(migration_project: MigrationProject) -> None:
+    project = migration_project
+    project.models(
+        "blog",
+        """
+class Post(Model):
+    title = fields.CharField(max_length=50)
+    note = fields.CharField(max_length=20, null=True)
+""",
+    )
+    project.manage("makemigrations")
+    project.manage("migrate")
+    project.sql("INSERT INTO blog_post (title, note) VALUES ('kept', 'n')")
+    # First the model gets a new name (same columns): with --rename, a table rename that keeps the rows.
+    project.models(
+        "blog",
+        """
+class Article(Model):
+    title = fields.CharField(max_length=50)
+    note = fields.CharField(max_length=20, null=True)
+""",
+    )
+    project.manage("makemigrations", "--rename")
+    project.manage("migrate")
+    assert "blog_post" not in project.tables()
+    assert project.sql("SELECT title, note FROM blog_article") == [("kept", "n")]
+    # Then a longer title with an index.
+    project.models(
+        "blog",
+        """
+class Article(Model):
+    title = fields.CharField(max_length=120, db_index=True)
+    note = fields.CharField(max_length=20, null=True)
+""",
+    )
+    made = project.manage("makemigrations").stdout
+    assert "Migrations for 'blog'" in made
+    project.manage("migrate")
+    assert project.sql("SELECT title, note FROM blog_article") == [("kept", "n")]
+    project.sql("INSERT INTO blog_article (title, note) VALUES (:title, NULL)", title="t" * 120)
+    project.engine.dispose()
+    from sqlalchemy import inspect
+
+    indexes = {tuple(index["column_names"]) for index in inspect(project.engine).get_indexes("blog_article")}
+    assert ("title",) in indexes
+    # And back: the title its old length, then the table its old name.
+    project.sql("DELETE FROM blog_article WHERE note IS NULL")
+    project.manage("migrate", "blog", "0001")
+    assert "blog_post" in project.tables() and "blog_article" not in project.tables()
+    assert project.sql("SELECT title, note FROM blog_post") == [("kept", "n")]
+
+
+def test_the_questions_asked_on_a_terminal() -> None:
+    # Without a terminal the answers come from options; on one, InteractiveQuestioner asks.
+    from click.testing import CliRunner
+
+    from fastjango.orm.migrations.commands import InteractiveQuestioner
+
+    questioner = InteractiveQuestioner()
+    runner = CliRunner()
+    with runner.isolation(input="y\n"):
+        assert questioner.ask_rename("blog_post", "subtitle", "strapline", "VARCHAR(100)") is True
+    with runner.isolation(input="\n"):
+        assert questioner.ask_rename("blog_post", "subtitle", "strapline", "VARCHAR(100)") is False
+    with runner.isolation(input="not python\n42\n") as streams:
+        assert questioner.ask_fill("blog_post", "rank") == 42
+        assert "Not a Python literal" in streams[0].getvalue().decode()
+    with runner.isolation(input="\n"):
+        assert questioner.ask_fill("blog_post", "rank") is None
+    assert InteractiveQuestioner(renames=True).ask_rename_table("blog_post", "blog_article") is True

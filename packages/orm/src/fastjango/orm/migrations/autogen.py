@@ -88,6 +88,19 @@ class ReplayFailed(Exception):
     """A migration failed while the migrations were replayed on the scratch database."""
 
 
+class RenameTableOp(ops.RenameTableOp):
+    """A table rename that can be reversed (Alembic's own has no reverse)."""
+
+    def reverse(self) -> ops.RenameTableOp:
+        return RenameTableOp(self.new_table_name, self.table_name)
+
+
+@renderers.dispatch_for(RenameTableOp)
+def _render_rename_table(context: Any, operation: RenameTableOp) -> str:
+    # Alembic's autogenerate never makes a table rename, so it has no renderer for one.
+    return f"op.rename_table({operation.table_name!r}, {operation.new_table_name!r})"
+
+
 class MissingFill(Exception):
     """A new NOT NULL column without a default, on a table that may hold rows, and no value was given."""
 
@@ -336,7 +349,7 @@ def _with_renames(operations: list[Any], questioner: Questioner, dialect: Any) -
     kept = []
     for operation in result:
         if isinstance(operation, ops.DropTableOp) and operation.table_name in renamed_tables:
-            kept.append(ops.RenameTableOp(operation.table_name, renamed_tables[operation.table_name]))
+            kept.append(RenameTableOp(operation.table_name, renamed_tables[operation.table_name]))
         elif isinstance(operation, ops.CreateTableOp) and operation.table_name in renamed_tables.values():
             continue
         else:
@@ -346,8 +359,13 @@ def _with_renames(operations: list[Any], questioner: Questioner, dialect: Any) -
 
 def _column_signature(column: Any, dialect: Any) -> tuple[str, bool]:
     """What must match for a dropped column and an added one to be a rename: the SQL type and NULL-ness."""
+    column_type = column.type
+    for detail in ("collation", "display_width"):  # what MariaDB reflects and models never name
+        if getattr(column_type, detail, None):
+            column_type = column_type.copy()
+            setattr(column_type, detail, None)
     try:
-        type_text = column.type.compile(dialect=dialect)
+        type_text = column_type.compile(dialect=dialect)
     except Exception:
         type_text = _type_text(column)
     return (type_text, bool(column.nullable))
