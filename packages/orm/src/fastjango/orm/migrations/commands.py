@@ -179,6 +179,13 @@ def sqlmigrate(app_label: str, migration_name: str, backwards: bool, database: s
     except ImproperlyConfigured as error:
         raise _fail(error) from error
     except Exception as error:  # Alembic's offline mode cannot do everything (SQLite table rebuilds)
+        if "batch mode with dialect sqlite" in str(error):
+            raise CommandError(
+                f"Cannot show the SQL of {app_label}.{migration_name} for SQLite: it rebuilds a table (SQLite "
+                "cannot alter it in place), and the statements of a rebuild depend on the live table, which "
+                "sqlmigrate does not read. Run it with --database set to a PostgreSQL or MariaDB database to "
+                "see the plain ALTER statements."
+            ) from error
         raise CommandError(f"Cannot show the SQL of {app_label}.{migration_name} for {dialect}: {error}") from error
 
 
