@@ -1,0 +1,1 @@
+"""The app of the signals tests: a blog with posts, comments and labels."""
