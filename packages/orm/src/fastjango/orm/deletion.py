@@ -216,7 +216,7 @@ async def adelete_objects(objs: list[Model], using: str | None = None) -> tuple[
             pass
         for objects in collector.data.values():
             for obj in objects.values():
-                for result in call_delete_hooks("pre", obj, alias):
+                for result in call_delete_hooks("pre", obj, alias, asynchronous=True):
                     if inspect.isawaitable(result):
                         await result
         async with awrite_connection(alias) as connection:
@@ -225,7 +225,7 @@ async def adelete_objects(objs: list[Model], using: str | None = None) -> tuple[
         counts = collector.counts()
         for objects in collector.data.values():
             for obj in objects.values():
-                for result in call_delete_hooks("post", obj, alias):
+                for result in call_delete_hooks("post", obj, alias, asynchronous=True):
                     if inspect.isawaitable(result):
                         await result
     collector.after_delete()

@@ -39,7 +39,14 @@ def _application_model(instance: Any) -> bool:
 def call_save_hooks(stage: str, instance: Any, using: str, created: bool, update_fields: Sequence[str] | None) -> None:
     caller = hook_caller(f"fastjango_orm_{stage}_save")
     if caller is not None and _application_model(instance):
-        caller(model=type(instance), instance=instance, created=created, using=using, update_fields=update_fields)
+        caller(
+            model=type(instance),
+            instance=instance,
+            created=created,
+            using=using,
+            update_fields=update_fields,
+            asynchronous=False,
+        )
 
 
 async def acall_save_hooks(
@@ -49,17 +56,22 @@ async def acall_save_hooks(
     if caller is None or not _application_model(instance):
         return
     for result in caller(
-        model=type(instance), instance=instance, created=created, using=using, update_fields=update_fields
+        model=type(instance),
+        instance=instance,
+        created=created,
+        using=using,
+        update_fields=update_fields,
+        asynchronous=True,
     ):
         if inspect.isawaitable(result):
             await result
 
 
-def call_delete_hooks(stage: str, instance: Any, using: str) -> list[Any]:
+def call_delete_hooks(stage: str, instance: Any, using: str, *, asynchronous: bool = False) -> list[Any]:
     caller = hook_caller(f"fastjango_orm_{stage}_delete")
     if caller is None or not _application_model(instance):
         return []
-    return list(caller(model=type(instance), instance=instance, using=using))
+    return list(caller(model=type(instance), instance=instance, using=using, asynchronous=asynchronous))
 
 
 def m2m_hook_results(
@@ -70,6 +82,8 @@ def m2m_hook_results(
     related_model: type[Any],
     pk_set: set[Any] | None,
     using: str,
+    *,
+    asynchronous: bool = False,
 ) -> list[Any]:
     """Call ``fastjango_orm_m2m_changed`` (sender: the through model, as in Django); results may be awaitable."""
     caller = hook_caller("fastjango_orm_m2m_changed")
@@ -84,6 +98,7 @@ def m2m_hook_results(
             related_model=related_model,
             pk_set=pk_set,
             using=using,
+            asynchronous=asynchronous,
         )
     )
 

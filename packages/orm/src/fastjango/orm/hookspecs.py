@@ -28,29 +28,41 @@ def fastjango_orm_class_prepared(model: type[Any]) -> None:
 
 @hookspec
 def fastjango_orm_pre_save(
-    model: type[Any], instance: Any, created: bool, using: str, update_fields: Sequence[str] | None
+    model: type[Any],
+    instance: Any,
+    created: bool,
+    using: str,
+    update_fields: Sequence[str] | None,
+    asynchronous: bool,
 ) -> None:
     """``instance`` is about to be inserted (``created``) or updated in database ``using``.
 
     Runs in the caller's thread; changes made to ``instance`` here are saved.
-    For async saves the hook may return an awaitable, which is awaited.
+    ``asynchronous`` tells an async save (``asave()``) from a sync one: only then
+    may the hook return an awaitable, which is awaited (a sync save ignores it).
+    The same goes for the delete and many-to-many hooks below.
     """
 
 
 @hookspec
 def fastjango_orm_post_save(
-    model: type[Any], instance: Any, created: bool, using: str, update_fields: Sequence[str] | None
+    model: type[Any],
+    instance: Any,
+    created: bool,
+    using: str,
+    update_fields: Sequence[str] | None,
+    asynchronous: bool,
 ) -> None:
     """``instance`` was inserted (``created``) or updated; inside ``atomic()`` the commit is still to come."""
 
 
 @hookspec
-def fastjango_orm_pre_delete(model: type[Any], instance: Any, using: str) -> None:
+def fastjango_orm_pre_delete(model: type[Any], instance: Any, using: str, asynchronous: bool) -> None:
     """``instance`` is about to be deleted (also each object a cascade deletes)."""
 
 
 @hookspec
-def fastjango_orm_post_delete(model: type[Any], instance: Any, using: str) -> None:
+def fastjango_orm_post_delete(model: type[Any], instance: Any, using: str, asynchronous: bool) -> None:
     """``instance`` was deleted; its primary key value is still set."""
 
 
@@ -63,6 +75,7 @@ def fastjango_orm_m2m_changed(
     related_model: type[Any],
     pk_set: set[Any] | None,
     using: str,
+    asynchronous: bool,
 ) -> None:
     """A many-to-many relation changed.
 

@@ -431,16 +431,18 @@ class ManyRelatedManager(Manager[Any]):
         rows = [
             through(**{self.near_fk.attname: key, self.far_fk.attname: far, **(through_defaults or {})}) for far in new
         ]
-        await await_results(self._signal("pre_add", set(new)))
+        await await_results(self._signal("pre_add", set(new), asynchronous=True))
         await self._through.abulk_create(rows)
-        await await_results(self._signal("post_add", set(new)))
+        await await_results(self._signal("post_add", set(new), asynchronous=True))
 
-    def _signal(self, action: str, pk_set: set[Any] | None) -> list[Any]:
+    def _signal(self, action: str, pk_set: set[Any] | None, *, asynchronous: bool = False) -> list[Any]:
         from fastjango.orm.db.router import db_for_write
 
         through = self._through_model()
         using = db_for_write(through, instance=self.instance)  # where _through writes the rows
-        return m2m_hook_results(through, self.instance, action, self._reverse, self.model, pk_set, using)
+        return m2m_hook_results(
+            through, self.instance, action, self._reverse, self.model, pk_set, using, asynchronous=asynchronous
+        )
 
     def remove(self, *objs: Any) -> None:
         keys = self._far_keys(objs)
@@ -450,9 +452,9 @@ class ManyRelatedManager(Manager[Any]):
 
     async def aremove(self, *objs: Any) -> None:
         keys = self._far_keys(objs)
-        await await_results(self._signal("pre_remove", set(keys)))
+        await await_results(self._signal("pre_remove", set(keys), asynchronous=True))
         await self._through.filter(**{self.near_fk.attname: self._key(), f"{self.far_fk.attname}__in": keys}).adelete()
-        await await_results(self._signal("post_remove", set(keys)))
+        await await_results(self._signal("post_remove", set(keys), asynchronous=True))
 
     def clear(self) -> None:
         self._signal("pre_clear", None)
@@ -460,9 +462,9 @@ class ManyRelatedManager(Manager[Any]):
         self._signal("post_clear", None)
 
     async def aclear(self) -> None:
-        await await_results(self._signal("pre_clear", None))
+        await await_results(self._signal("pre_clear", None, asynchronous=True))
         await self._through.filter(**{self.near_fk.attname: self._key()}).adelete()
-        await await_results(self._signal("post_clear", None))
+        await await_results(self._signal("post_clear", None, asynchronous=True))
 
     def set(self, objs: Iterable[Any], *, clear: bool = False, through_defaults: dict[str, Any] | None = None) -> None:
         objs_ = list(objs)

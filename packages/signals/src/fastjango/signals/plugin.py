@@ -4,15 +4,13 @@ Activate it with ``INSTALLED_PLUGINS = ["orm", "signals"]`` (the ORM is
 optional). Without it no hook below is implemented, so the ORM does not call
 its lifecycle hooks at all and nothing is sent.
 
-A model hook called while an event loop runs on this thread comes from an
-async save (the ORM refuses sync queries there); it returns an awaitable the
-ORM awaits, so the signal goes out with ``asend``. Otherwise it is sent with
-``send`` at once.
+The ORM says whether a save, delete or many-to-many change is async
+(``asynchronous``): then the hook returns an awaitable the ORM awaits, so the
+signal goes out with ``asend``; a sync one is sent with ``send`` at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import weakref
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -60,9 +58,15 @@ _prepared: weakref.WeakSet[type[Any]] = weakref.WeakSet()
 
 @hookimpl(optionalhook=True)
 def fastjango_orm_pre_save(
-    model: type[Any], instance: Any, created: bool, using: str, update_fields: Sequence[str] | None
+    model: type[Any],
+    instance: Any,
+    created: bool,
+    using: str,
+    update_fields: Sequence[str] | None,
+    asynchronous: bool,
 ) -> Awaitable[None] | None:
     return _send(
+        asynchronous,
         models.pre_save,
         model,
         instance=instance,
@@ -75,9 +79,15 @@ def fastjango_orm_pre_save(
 
 @hookimpl(optionalhook=True)
 def fastjango_orm_post_save(
-    model: type[Any], instance: Any, created: bool, using: str, update_fields: Sequence[str] | None
+    model: type[Any],
+    instance: Any,
+    created: bool,
+    using: str,
+    update_fields: Sequence[str] | None,
+    asynchronous: bool,
 ) -> Awaitable[None] | None:
     return _send(
+        asynchronous,
         models.post_save,
         model,
         instance=instance,
@@ -89,13 +99,17 @@ def fastjango_orm_post_save(
 
 
 @hookimpl(optionalhook=True)
-def fastjango_orm_pre_delete(model: type[Any], instance: Any, using: str) -> Awaitable[None] | None:
-    return _send(models.pre_delete, model, instance=instance, using=using)
+def fastjango_orm_pre_delete(
+    model: type[Any], instance: Any, using: str, asynchronous: bool
+) -> Awaitable[None] | None:
+    return _send(asynchronous, models.pre_delete, model, instance=instance, using=using)
 
 
 @hookimpl(optionalhook=True)
-def fastjango_orm_post_delete(model: type[Any], instance: Any, using: str) -> Awaitable[None] | None:
-    return _send(models.post_delete, model, instance=instance, using=using)
+def fastjango_orm_post_delete(
+    model: type[Any], instance: Any, using: str, asynchronous: bool
+) -> Awaitable[None] | None:
+    return _send(asynchronous, models.post_delete, model, instance=instance, using=using)
 
 
 @hookimpl(optionalhook=True)
@@ -107,8 +121,10 @@ def fastjango_orm_m2m_changed(
     related_model: type[Any],
     pk_set: set[Any] | None,
     using: str,
+    asynchronous: bool,
 ) -> Awaitable[None] | None:
     return _send(
+        asynchronous,
         models.m2m_changed,
         model,
         instance=instance,
@@ -143,12 +159,11 @@ def _fields(update_fields: Sequence[str] | None) -> frozenset[str] | None:
     return frozenset(update_fields) if update_fields is not None else None
 
 
-def _send(signal: Signal, sender: Any, **named: Any) -> Awaitable[None] | None:
+def _send(asynchronous: bool, signal: Signal, sender: Any, **named: Any) -> Awaitable[None] | None:
+    """A sync save sends at once; an async one gets an awaitable the ORM awaits (``asend``)."""
     if not signal.has_listeners(sender):
         return None
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
+    if not asynchronous:
         signal.send(sender, **named)
         return None
     return _Pending(lambda: signal.asend(sender, **named))
