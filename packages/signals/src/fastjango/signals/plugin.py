@@ -99,9 +99,7 @@ def fastjango_orm_post_save(
 
 
 @hookimpl(optionalhook=True)
-def fastjango_orm_pre_delete(
-    model: type[Any], instance: Any, using: str, asynchronous: bool
-) -> Awaitable[None] | None:
+def fastjango_orm_pre_delete(model: type[Any], instance: Any, using: str, asynchronous: bool) -> Awaitable[None] | None:
     return _send(asynchronous, models.pre_delete, model, instance=instance, using=using)
 
 
