@@ -1,0 +1,18 @@
+"""fastjango-rest: Django REST framework's way of building APIs, on Pydantic models.
+
+.. code-block:: python
+
+    from fastjango.rest import serializers
+
+    class PostSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Post
+            fields = "__all__"
+
+See docs/rest/serializers.md.
+"""
+
+from fastjango.rest import serializers
+from fastjango.rest.__about__ import __version__
+
+__all__ = ["__version__", "serializers"]

@@ -1,0 +1,50 @@
+"""Fixtures of the rest tests: a project per database with the ORM and the rest plugin.
+
+The database tests run on SQLite, PostgreSQL and MariaDB, as the ORM's own
+(servers unreachable are skipped, and fail under ``CI=true``); choose with
+``FASTJANGO_TEST_BACKENDS=sqlite,postgresql``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.testing import require_service
+
+# The test app and helpers live beside this file (rest_blog/, rest_testing.py); make them importable by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rest_testing import BACKENDS, SELECTED, project_for
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Parametrized here rather than with fixture params, which AnyIO's own parametrization of
+    # async tests would drop.
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", SELECTED, scope="session", indirect=True)
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    service = BACKENDS[name][1]
+    if service is not None:
+        require_service(service[0], "127.0.0.1", service[1])
+    return name
+
+
+@pytest.fixture
+def fastjango_project(backend: str) -> Iterator[Project]:
+    """The backend's project, the default project while the test runs."""
+    project = project_for(backend)
+    previous = get_project() if has_project(load=False) else None
+    set_default_project(project)
+    try:
+        yield project
+    finally:
+        set_default_project(previous)
