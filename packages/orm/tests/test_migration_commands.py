@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from migration_projects import MigrationProject
 
+pytestmark = pytest.mark.manage_py
+
 POST = """
 class Post(Model):
     title = fields.CharField(max_length=200)

@@ -13,6 +13,8 @@ import pytest
 from migration_projects import MigrationProject
 from sqlalchemy.exc import IntegrityError
 
+pytestmark = pytest.mark.manage_py
+
 ACCOUNTS = """
 class Account(Model):
     name = fields.CharField(max_length=100)
