@@ -313,3 +313,24 @@ def test_the_questions_asked_on_a_terminal() -> None:
     with runner.isolation(input="\n"):
         assert questioner.ask_fill("blog_post", "rank") is None
     assert InteractiveQuestioner(renames=True).ask_rename_table("blog_post", "blog_article") is True
+
+
+def test_fake_adopts_tables_that_already_exist(sqlite_project: MigrationProject) -> None:
+    # Tables made before the project had migrations (create_all(), another tool): --fake records
+    # the initial migration without running it, and later migrations apply as usual.
+    project = sqlite_project
+    project.manage("makemigrations")
+    project.sql("CREATE TABLE blog_post (id INTEGER PRIMARY KEY, title VARCHAR(200) NOT NULL)")
+    project.sql("INSERT INTO blog_post (title) VALUES ('older than migrations')")
+    done = project.manage("migrate", "--fake").stdout
+    assert "Recorded blog.0001_initial as applied... FAKED" in done
+    assert "[X] 0001_initial" in project.manage("showmigrations", "blog").stdout
+    project.models("blog", POST + "    subtitle = fields.CharField(max_length=100, null=True)\n")
+    project.manage("makemigrations")
+    assert "Applying blog.0002_blog_post_subtitle... OK" in project.manage("migrate").stdout
+    assert project.sql("SELECT title, subtitle FROM blog_post") == [("older than migrations", None)]
+    # And back, faked: the records go, the tables stay.
+    done = project.manage("migrate", "blog", "zero", "--fake").stdout
+    assert done.index("blog.0002_blog_post_subtitle as unapplied") < done.index("blog.0001_initial as unapplied")
+    assert "blog_post" in project.tables()
+    assert "[X]" not in project.manage("showmigrations", "blog").stdout

@@ -113,11 +113,23 @@ def makemigrations(
     is_flag=True,
     help="Migrate even if models have changes without a migration (normally refused).",
 )
+@click.option(
+    "--fake",
+    is_flag=True,
+    help="Record the migrations as applied (or unapplied) without running them: for tables that already exist.",
+)
 @_DATABASE
-def migrate_command(app_label: str | None, target: str | None, skip_model_check: bool, database: str) -> None:
+def migrate_command(
+    app_label: str | None, target: str | None, skip_model_check: bool, fake: bool, database: str
+) -> None:
     """Apply migrations, or unapply them back to TARGET (a migration name, or zero)."""
 
     def report(step: Step) -> None:
+        if fake:
+            click.echo(
+                f"  Recorded {step.app_label}.{step.name} as {'unapplied' if step.backwards else 'applied'}... FAKED"
+            )
+            return
         verb = "Unapplying" if step.backwards else "Applying"
         click.echo(f"  {verb} {step.app_label}.{step.name}... OK")
 
@@ -130,6 +142,7 @@ def migrate_command(app_label: str | None, target: str | None, skip_model_check:
             alias=database,
             check_models=not skip_model_check,
             on_step=report,
+            fake=fake,
         )
     except (ImproperlyConfigured, ModelChangesPending, MigrationFailed) as error:
         raise _fail(error) from error

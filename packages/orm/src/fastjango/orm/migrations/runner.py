@@ -138,14 +138,21 @@ def run(
     *,
     backwards: bool,
     on_step: Callable[[Step], None] | None = None,
+    fake: bool = False,
 ) -> list[Step]:
-    """Migrate ``connection``'s database up (or down) to Alembic revision ``target``; the steps taken."""
+    """Migrate ``connection``'s database up (or down) to Alembic revision ``target``; the steps taken.
+
+    ``fake`` records the target as applied without running anything (Alembic's ``stamp``): for a
+    database whose tables already exist. The one step reported is the migration recorded.
+    """
     ensure_version_table(connection)
     adopt_squashed(migrations, connection)
     options = RunOptions(migrations, connection=connection, on_step=on_step)
     config = _config(options)
     try:
-        if backwards:
+        if fake:
+            command.stamp(config, target)
+        elif backwards:
             command.downgrade(config, target)
         else:
             command.upgrade(config, target)

@@ -214,8 +214,12 @@ def migrate(
     alias: str = "default",
     check_models: bool = True,
     on_step: Callable[[Step], None] | None = None,
+    fake: bool = False,
 ) -> list[Step]:
-    """Apply (or unapply) migrations on database ``alias``; the steps taken, in order."""
+    """Apply (or unapply) migrations on database ``alias``; the steps taken, in order.
+
+    ``fake`` records them as applied (or unapplied) without running them.
+    """
     from fastjango.orm.db.connections import databases_for
 
     migrations = load_migrations(project)
@@ -238,10 +242,40 @@ def migrate(
         ensure_version_table(connection)
         destination, backwards = _target(migrations, connection, app_label, target)
         _call(hook, "fastjango_orm_pre_migrate", project=project, using=alias)
-        steps = run(migrations, connection, destination, backwards=backwards, on_step=on_step)
+        if fake:
+            steps = _fake(migrations, connection, destination, backwards, on_step)
+        else:
+            steps = run(migrations, connection, destination, backwards=backwards, on_step=on_step)
         connection.commit()
     _call(hook, "fastjango_orm_post_migrate", project=project, using=alias, plan=steps)
     return steps
+
+
+def _fake(
+    migrations: Migrations,
+    connection: Connection,
+    destination: str,
+    backwards: bool,
+    on_step: Callable[[Step], None] | None,
+) -> list[Step]:
+    """Record ``destination`` without running anything; one step per migration whose recorded state changed."""
+    before = applied_revisions(migrations, adopted_heads(migrations, current_heads(connection)))
+    run(migrations, connection, destination, backwards=backwards, fake=True)
+    after = applied_revisions(migrations, current_heads(connection))
+    changed = sorted(before ^ after, key=lambda revision: _order(migrations, revision), reverse=backwards)
+    steps = []
+    for revision in changed:
+        file = migrations.by_revision[revision]
+        step = Step(file.app_label, file.name, backwards=revision in before)
+        steps.append(step)
+        if on_step is not None:
+            on_step(step)
+    return steps
+
+
+def _order(migrations: Migrations, revision: str) -> tuple[int, str, int]:
+    file = migrations.by_revision[revision]
+    return (list(migrations.apps).index(file.app_label), file.app_label, file.number)
 
 
 def _call(hook: object, name: str, **kwargs: object) -> None:
