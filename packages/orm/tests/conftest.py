@@ -6,7 +6,6 @@ run under ``CI=true``. Choose backends with ``FASTJANGO_TEST_BACKENDS=sqlite,pos
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,28 +14,19 @@ from typing import Any
 import pytest
 
 from fastjango.core.project import Project, get_project, has_project, set_default_project
-from fastjango.core.testing import require_service
+from fastjango.orm.testing.backends import TEST_BACKENDS, require_backend, selected_backends
 
 # The test models live beside this file (orm_test_models.py); make them importable by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BACKENDS = {
-    "sqlite": ("sqlite:///unused.sqlite3", None),
-    "postgresql": ("postgresql://postgres@127.0.0.1:5432/test", ("PostgreSQL", 5432)),
-    "mariadb": ("mariadb://root@127.0.0.1:3306/test", ("MariaDB", 3306)),
-}
-SELECTED = [
-    name.strip() for name in os.environ.get("FASTJANGO_TEST_BACKENDS", ",".join(BACKENDS)).split(",") if name.strip()
-]
+BACKENDS = TEST_BACKENDS
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Parametrized here rather than with fixture params, which AnyIO's own parametrization of
     # async tests would drop.
     if "backend" in metafunc.fixturenames:
-        chosen = SELECTED
-        if metafunc.definition.get_closest_marker("servers_only"):
-            chosen = [name for name in SELECTED if BACKENDS[name][1] is not None]
+        chosen = selected_backends(servers_only=metafunc.definition.get_closest_marker("servers_only") is not None)
         metafunc.parametrize("backend", chosen, scope="session", indirect=True)
 
 
@@ -46,11 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
-    name: str = request.param
-    service = BACKENDS[name][1]
-    if service is not None:
-        require_service(service[0], "127.0.0.1", service[1])
-    return name
+    return require_backend(request.param)
 
 
 _projects: dict[str, Project] = {}

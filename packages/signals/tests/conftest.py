@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from fastjango.core.project import Project, get_project, has_project, set_default_project
-from fastjango.core.testing import require_service
+from fastjango.orm.testing.backends import require_backend, selected_backends
 from fastjango.signals import Signal
 
 # The test app and helpers live beside this file (signals_blog/, signals_testing.py); make them importable by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from signals_testing import BACKENDS, SELECTED, Connect, project_for
+from signals_testing import Connect, project_for
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,16 +30,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", SELECTED, scope="session", indirect=True)
+        metafunc.parametrize("backend", selected_backends(), scope="session", indirect=True)
 
 
 @pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
-    name: str = request.param
-    service = BACKENDS[name][1]
-    if service is not None:
-        require_service(service[0], "127.0.0.1", service[1])
-    return name
+    return require_backend(request.param)
 
 
 @pytest.fixture

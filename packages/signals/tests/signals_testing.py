@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 from fastjango.core.project import Project
+from fastjango.orm.testing.backends import TEST_BACKENDS
 
-BACKENDS = {
-    "sqlite": ("sqlite:///unused.sqlite3", None),
-    "postgresql": ("postgresql://postgres@127.0.0.1:5432/test", ("PostgreSQL", 5432)),
-    "mariadb": ("mariadb://root@127.0.0.1:3306/test", ("MariaDB", 3306)),
-}
-SELECTED = [
-    name.strip() for name in os.environ.get("FASTJANGO_TEST_BACKENDS", ",".join(BACKENDS)).split(",") if name.strip()
-]
+BACKENDS = TEST_BACKENDS
 
 Connect = Callable[..., Any]
 
