@@ -66,14 +66,14 @@ def recording_project(backend: str) -> Iterator[Project]:
 
     One project per backend for the whole session; the recorded events start empty.
     """
-    from conftest import BACKENDS
+    from fastjango.orm.testing.backends import TEST_BACKENDS
 
     project = _projects.get(backend)
     if project is None:
         project = _projects[backend] = Project(
             {
                 "INSTALLED_PLUGINS": ["orm", "orm_recording_plugin"],
-                "DATABASES": {"default": {"URL": BACKENDS[backend][0]}},
+                "DATABASES": {"default": {"URL": TEST_BACKENDS[backend][0]}},
             }
         )
     previous = get_project() if has_project(load=False) else None
