@@ -44,3 +44,12 @@ def fastjango_project(backend: str) -> Iterator[Project]:
         yield project
     finally:
         set_default_project(previous)
+
+
+@pytest.fixture(autouse=True)
+def _module_urlconf(request: pytest.FixtureRequest) -> None:
+    """A test module with a ``urlpatterns`` list is its own URL conf: the ``app`` fixture serves it."""
+    module = request.module
+    if getattr(module, "urlpatterns", None) is not None and "backend" in request.fixturenames:
+        settings = request.getfixturevalue("settings")
+        settings.ROOT_URLCONF = module.__name__

@@ -89,5 +89,11 @@ def fastjango_startup(project: Project, app: FastAPI) -> None:
 @hookimpl
 async def fastjango_shutdown(project: Project, app: FastAPI) -> None:
     from fastjango.orm.db.connections import databases_for
+    from fastjango.orm.db.execution import _transactions
 
+    # An app stopped inside a test's rolled-back transaction (the ``db`` fixture with
+    # ``async_client``): that fixture closes the engines after its rollback. Closing them here
+    # would orphan the connection the test still holds.
+    if any(state.is_test for state in (_transactions.get() or {}).values()):
+        return
     await databases_for(project).aclose()

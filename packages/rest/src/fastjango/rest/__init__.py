@@ -9,7 +9,15 @@
             model = Post
             fields = "__all__"
 
-See docs/rest/serializers.md.
+    class PostViewSet(viewsets.ModelViewSet):
+        queryset = Post.objects.all()
+        serializer_class = PostSerializer
+
+    router = routers.DefaultRouter()
+    router.register("posts", PostViewSet)
+    urlpatterns = [path("api/", include(router.urls))]
+
+See docs/rest/.
 """
 
 from fastjango.rest import serializers

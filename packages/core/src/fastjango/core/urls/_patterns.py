@@ -14,7 +14,21 @@ from fastapi import APIRouter
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.core.urls._converters import PathConverter, get_converter
 
-__all__ = ["URLEntry", "URLInclude", "URLPattern", "include", "load_urlconf", "parse_route", "path"]
+__all__ = [
+    "ROUTE_DEFAULTS_ATTRIBUTE",
+    "URLEntry",
+    "URLInclude",
+    "URLPattern",
+    "include",
+    "load_urlconf",
+    "parse_route",
+    "path",
+]
+
+#: A view may carry defaults for :func:`path` in this attribute: ``methods`` and FastAPI route
+#: options such as ``route_class_override`` (how class-based views of plugins bring their own
+#: route class and methods). Arguments given to ``path()`` win.
+ROUTE_DEFAULTS_ATTRIBUTE = "fastjango_route_defaults"
 
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 DEFAULT_METHODS = ("GET",)
@@ -97,6 +111,8 @@ def path(
     the result of :func:`include`. ``methods`` defaults to ``["GET"]``; other
     keyword arguments (``response_model``, ``status_code``, ``tags``,
     ``summary``, ``dependencies``, ...) go to FastAPI's ``add_api_route``.
+    A view object's ``fastjango_route_defaults`` dict supplies defaults for
+    both (class-based views use it for their methods and route class).
     """
     parsed = parse_route(route)
     if isinstance(view, URLInclude):
@@ -109,8 +125,10 @@ def path(
         raise ImproperlyConfigured(
             f"path({route!r}, ...) was given {view!r} as its view; pass a function or include(...)."
         )
-    wanted = tuple(method.upper() for method in (methods or DEFAULT_METHODS))
-    return URLPattern(parsed, view, name=name, methods=wanted, options=options)
+    defaults: dict[str, Any] = dict(getattr(view, ROUTE_DEFAULTS_ATTRIBUTE, None) or {})
+    default_methods = defaults.pop("methods", DEFAULT_METHODS)
+    wanted = tuple(method.upper() for method in (methods or default_methods))
+    return URLPattern(parsed, view, name=name, methods=wanted, options={**defaults, **options})
 
 
 def _include_from(parsed: ParsedRoute, included: URLInclude) -> URLInclude:

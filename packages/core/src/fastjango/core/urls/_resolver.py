@@ -114,7 +114,8 @@ class URLResolver:
         """Add every route to ``app``, in URL conf order."""
         for full_path, pattern, full_name in self.patterns:
             view = _typed_view(pattern.view, pattern.route.converters, pattern.route.route)
-            app.add_api_route(full_path, view, methods=list(pattern.methods), name=full_name, **pattern.options)
+            # The router's own method: it takes ``route_class_override``, which views may set.
+            app.router.add_api_route(full_path, view, methods=list(pattern.methods), name=full_name, **pattern.options)
         for mount_at, router, namespaces in self.routers:
             before = len(app.router.routes)
             app.include_router(router, prefix=mount_at)

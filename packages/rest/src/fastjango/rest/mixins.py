@@ -1,0 +1,106 @@
+"""The model actions of generic views and viewsets: list, create, retrieve, update, destroy.
+
+They are ``async def``. Output goes straight from the serializer's
+pydantic-core encoder into the response (:class:`RawJSON`), so a list is
+never turned into Python dicts on the way. ``perform_create`` /
+``perform_update`` / ``perform_destroy`` may be overridden sync or async; a
+sync one runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response as StarletteResponse
+
+from fastjango.rest.response import RawJSON, Response
+
+if TYPE_CHECKING:
+    from fastjango.rest.request import Request
+
+__all__ = ["CreateModelMixin", "DestroyModelMixin", "ListModelMixin", "RetrieveModelMixin", "UpdateModelMixin"]
+
+
+async def _call(method: Any, *args: Any) -> Any:
+    if inspect.iscoroutinefunction(method):
+        return await method(*args)
+    return await run_in_threadpool(method, *args)
+
+
+class ListModelMixin:
+    """``GET`` on a collection: filtered, paginated, rendered by pydantic-core."""
+
+    async def list(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
+        view: Any = self
+        queryset = view.filter_queryset(view.get_queryset())
+        page = await view.apaginate_queryset(queryset)
+        if page is not None:
+            return view.get_paginated_response(RawJSON(view.get_serializer(page, many=True).json()))  # type: ignore[no-any-return]
+        rows = [obj async for obj in queryset]
+        return Response(RawJSON(view.get_serializer(rows, many=True).json()))
+
+
+class CreateModelMixin:
+    """``POST`` on a collection: validate, save, answer 201 with the new object."""
+
+    async def create(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
+        view: Any = self
+        serializer = view.get_serializer(data=request.data)
+        await serializer.ais_valid(raise_exception=True)
+        await _call(view.perform_create, serializer)
+        return Response(RawJSON(serializer.json()), status=201, headers=view.get_success_headers(serializer))
+
+    async def perform_create(self, serializer: Any) -> None:
+        await serializer.asave()
+
+    def get_success_headers(self, serializer: Any) -> dict[str, str]:
+        """``Location`` of the new object when its representation has a ``url``."""
+        try:
+            url = serializer.data.get("url") if "url" in serializer.fields else None
+        except Exception:
+            return {}
+        return {"Location": str(url)} if url else {}
+
+
+class RetrieveModelMixin:
+    """``GET`` on one object."""
+
+    async def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
+        view: Any = self
+        instance = await view.aget_object()
+        return Response(RawJSON(view.get_serializer(instance).json()))
+
+
+class UpdateModelMixin:
+    """``PUT`` (every writable field) and ``PATCH`` (only those sent) on one object."""
+
+    async def update(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
+        view: Any = self
+        partial = kwargs.pop("partial", False)
+        instance = await view.aget_object()
+        serializer = view.get_serializer(instance, data=request.data, partial=partial)
+        await serializer.ais_valid(raise_exception=True)
+        await _call(view.perform_update, serializer)
+        return Response(RawJSON(serializer.json()))
+
+    async def perform_update(self, serializer: Any) -> None:
+        await serializer.asave()
+
+    async def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
+        kwargs["partial"] = True
+        return await self.update(request, *args, **kwargs)
+
+
+class DestroyModelMixin:
+    """``DELETE`` on one object: 204 and no body."""
+
+    async def destroy(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
+        view: Any = self
+        instance = await view.aget_object()
+        await _call(view.perform_destroy, instance)
+        return Response(status=204)
+
+    async def perform_destroy(self, instance: Any) -> None:
+        await instance.adelete()

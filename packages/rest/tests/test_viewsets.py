@@ -1,0 +1,131 @@
+"""ModelViewSet and routers through real HTTP requests: list, create, retrieve, update, destroy, actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_blog.models import Author, Post
+
+from fastjango.core.urls import include, path, reverse
+from fastjango.rest import routers, serializers, viewsets
+from fastjango.rest.decorators import action
+from fastjango.rest.response import Response
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "name", "email"]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Post
+        fields = ["id", "title", "body", "status", "rating", "price", "author"]
+
+
+class AuthorViewSet(viewsets.ModelViewSet):
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+
+
+class PostViewSet(viewsets.ModelViewSet):
+    queryset = Post.objects.all()
+    serializer_class = PostSerializer
+
+    @action(detail=True, methods=["post"])
+    async def publish(self, request: Any, pk: str) -> Response:
+        """Publish a post."""
+        post = await self.aget_object()
+        post.status = "published"
+        await post.asave()
+        return Response({"status": post.status})
+
+
+router = routers.DefaultRouter()
+router.register("authors", AuthorViewSet)
+router.register("posts", PostViewSet)
+
+urlpatterns = [path("api/", include(router.urls))]
+
+
+async def _author(name: str = "Ann") -> Author:
+    return await Author.objects.acreate(name=name)
+
+
+async def test_list_create_retrieve_update_destroy(async_client: Any, backend: str) -> None:
+    author = await _author()
+    response = await async_client.post("/api/posts/", json={"title": "Hello", "author": author.pk, "price": "3.50"})
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["title"] == "Hello" and created["author"] == author.pk and created["price"] == "3.50"
+    pk = created["id"]
+
+    listing = await async_client.get("/api/posts/")
+    assert listing.status_code == 200
+    assert [row["id"] for row in listing.json()] == [pk]
+
+    detail = await async_client.get(f"/api/posts/{pk}/")
+    assert detail.json() == created
+
+    put = await async_client.put(f"/api/posts/{pk}/", json={"title": "Bye", "author": author.pk})
+    assert put.status_code == 200, put.text
+    assert put.json()["title"] == "Bye"
+
+    patch = await async_client.patch(f"/api/posts/{pk}/", json={"rating": 4})
+    assert patch.status_code == 200 and patch.json()["rating"] == 4 and patch.json()["title"] == "Bye"
+
+    published = await async_client.post(f"/api/posts/{pk}/publish/")
+    assert published.json() == {"status": "published"}
+    assert (await Post.objects.aget(pk=pk)).status == "published"
+
+    deleted = await async_client.delete(f"/api/posts/{pk}/")
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert await Post.objects.filter(pk=pk).acount() == 0
+    assert (await async_client.get(f"/api/posts/{pk}/")).status_code == 404
+
+
+async def test_bad_input_is_a_clear_4xx(async_client: Any, backend: str) -> None:
+    author = await _author()
+    malformed = await async_client.post(
+        "/api/posts/", content=b'{"title": ', headers={"content-type": "application/json"}
+    )
+    assert malformed.status_code == 400 and "JSON parse error" in malformed.json()["detail"]
+    wrong_type = await async_client.post("/api/posts/", json={"title": "x", "author": author.pk, "rating": "many"})
+    assert wrong_type.status_code == 400 and "rating" in wrong_type.json()
+    missing = await async_client.post("/api/posts/", json={})
+    assert missing.status_code == 400
+    assert missing.json()["title"] == ["This field is required."]
+    not_json = await async_client.post("/api/posts/", content=b"<xml/>", headers={"content-type": "application/xml"})
+    assert not_json.status_code == 415
+    assert (await async_client.get("/api/posts/abc/")).status_code == 404
+    assert (await async_client.get("/api/posts/99999999999999999999999/")).status_code == 404
+    unknown = await async_client.get("/api/posts/?titel=x")
+    assert unknown.status_code == 400 and "titel" in unknown.json()
+    method = await async_client.put("/api/posts/")
+    assert method.status_code == 405
+
+
+async def test_api_root_and_reverse(async_client: Any, backend: str) -> None:
+    root = await async_client.get("/api/")
+    assert root.json() == {"authors": "http://testserver/api/authors/", "posts": "http://testserver/api/posts/"}
+    assert reverse("post-detail", kwargs={"pk": 3}) == "/api/posts/3/"
+    assert reverse("post-publish", kwargs={"pk": 3}) == "/api/posts/3/publish/"
+
+
+async def test_openapi_describes_every_route(async_client: Any, backend: str) -> None:
+    schema = (await async_client.get("/openapi.json")).json()
+    paths = schema["paths"]
+    assert set(paths["/api/posts/"]) == {"get", "post"}
+    assert set(paths["/api/posts/{pk}/"]) == {"get", "put", "patch", "delete"}
+    create = paths["/api/posts/"]["post"]
+    assert "201" in create["responses"]
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("Input")
+    detail = paths["/api/posts/{pk}/"]["get"]
+    assert detail["parameters"][0]["schema"]["type"] == "integer"
+    assert paths["/api/posts/{pk}/"]["delete"]["responses"].get("204") is not None
+    assert paths["/api/posts/{pk}/publish/"]["post"]["summary"] == "Publish a post."
+    assert paths["/api/posts/"]["get"]["tags"] == ["post"]
