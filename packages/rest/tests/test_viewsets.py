@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rest_blog.models import Author, Post
+from rest_blog.models import Author, Comment, Post
 
 from fastjango.core.urls import include, path, reverse
 from fastjango.rest import routers, serializers, viewsets
@@ -129,3 +129,49 @@ async def test_openapi_describes_every_route(async_client: Any, backend: str) ->
     assert paths["/api/posts/{pk}/"]["delete"]["responses"].get("204") is not None
     assert paths["/api/posts/{pk}/publish/"]["post"]["summary"] == "Publish a post."
     assert paths["/api/posts/"]["get"]["tags"] == ["post"]
+
+
+class CommentOut(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["id", "name"]
+
+
+class PostDetailSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+    comments = CommentOut(many=True, read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["id", "title", "author", "author_name", "comments"]
+
+
+class PostDetailViewSet(viewsets.ModelViewSet):
+    """Output that reads relations: the view loads them with the rows (async code cannot load them lazily)."""
+
+    queryset = Post.objects.order_by("id")
+    serializer_class = PostDetailSerializer
+
+
+details = routers.SimpleRouter()
+details.register("post-details", PostDetailViewSet, basename="post-details")
+urlpatterns.append(path("api/", include(details.urls)))
+
+
+async def test_relations_the_output_reads_are_loaded_with_the_rows(async_client: Any, backend: str) -> None:
+    author = await _author("Zed")
+    first = await Post.objects.acreate(title="One", author=author)
+    await Comment.objects.acreate(post=first, name="c1")
+    await Comment.objects.acreate(post=first, name="c2")
+    await Post.objects.acreate(title="Two", author=author)
+    listing = await async_client.get("/api/post-details/")
+    assert listing.status_code == 200, listing.text
+    assert [(row["author_name"], [c["name"] for c in row["comments"]]) for row in listing.json()] == [
+        ("Zed", ["c1", "c2"]),
+        ("Zed", []),
+    ]
+    detail = await async_client.get(f"/api/post-details/{first.pk}/")
+    assert detail.json()["author_name"] == "Zed" and len(detail.json()["comments"]) == 2
+    created = await async_client.post("/api/post-details/", json={"title": "Three", "author": author.pk})
+    assert created.status_code == 201, created.text
+    assert created.json()["author_name"] == "Zed" and created.json()["comments"] == []

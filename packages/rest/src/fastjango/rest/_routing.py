@@ -58,6 +58,7 @@ class ViewEndpoint:
         self.fastjango_route_defaults: dict[str, Any] = {
             "methods": methods,
             "route_class_override": APIViewRoute,
+            "separate_methods": True,
             **(route_kwargs or {}),
         }
 

@@ -125,7 +125,7 @@ def _path_type(view: Any, name: str) -> Any:
         if lookup:
             first, _, rest = lookup.partition("__")
             try:
-                model = model._meta.get_field(first).related_model
+                model = model._meta.get_field(first).remote_model
             except Exception:
                 return str
             field_name = rest or "pk"

@@ -20,6 +20,7 @@ from fastjango.orm import MultipleObjectsReturned, ObjectDoesNotExist
 from fastjango.rest import mixins
 from fastjango.rest.exceptions import NotFound
 from fastjango.rest.serializers import Serializer, as_serializer
+from fastjango.rest.serializers._related import related_lookups
 from fastjango.rest.settings import api_settings
 from fastjango.rest.views import DEFAULT, APIView
 
@@ -80,6 +81,8 @@ class GenericAPIView(APIView):
     search_fields: Sequence[str] | None = None
     ordering_fields: Any = None
     ordering: Any = None
+    #: Load the relations the serializer's output reads along with the rows (see ``with_output_relations``).
+    load_output_relations: bool = True
 
     # ------------------------------------------------------------------ queryset and object
     def get_queryset(self) -> Any:
@@ -99,16 +102,34 @@ class GenericAPIView(APIView):
             )
         return {self.lookup_field: self.kwargs[kwarg]}
 
+    def with_output_relations(self, queryset: Any) -> Any:
+        """``queryset`` loading the relations the serializer's output reads (async views cannot load them lazily).
+
+        Override (or set ``load_output_relations = False``) to load them yourself.
+        """
+        if not self.load_output_relations:
+            return queryset
+        try:
+            serializer_class = self.get_serializer_class()
+        except ImproperlyConfigured:
+            return queryset
+        select, prefetch = related_lookups(serializer_class) if hasattr(serializer_class, "_fields") else ((), ())
+        if select:
+            queryset = queryset.select_related(*select)
+        if prefetch:
+            queryset = queryset.prefetch_related(*prefetch)
+        return queryset
+
     async def aget_object(self) -> Any:
         """The object the URL names, filtered like the list and checked against object permissions."""
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.with_output_relations(self.filter_queryset(self.get_queryset()))
         obj = await get_object_or_404(queryset, **self._lookup_filter())
         await self.check_object_permissions(self.request, obj)
         return obj
 
     def get_object(self) -> Any:
         """``aget_object()`` for plain ``def`` handlers (they run in a worker thread)."""
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.with_output_relations(self.filter_queryset(self.get_queryset()))
         filters = self._lookup_filter()
         converted = {
             key: _lookup_value(queryset.model, key, value) if "__" not in key else value

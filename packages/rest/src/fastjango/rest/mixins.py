@@ -16,11 +16,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response as StarletteResponse
 
 from fastjango.rest.response import RawJSON, Response
+from fastjango.rest.serializers._related import related_lookups
 
 if TYPE_CHECKING:
     from fastjango.rest.request import Request
 
 __all__ = ["CreateModelMixin", "DestroyModelMixin", "ListModelMixin", "RetrieveModelMixin", "UpdateModelMixin"]
+
+
+async def _reload_for_output(view: Any, serializer: Any) -> None:
+    """Read a saved object back with the relations its output shows (a new row has none loaded)."""
+    instance = serializer.instance
+    if instance is None or getattr(instance, "pk", None) is None or not view.load_output_relations:
+        return
+    select, prefetch = related_lookups(type(serializer)) if hasattr(serializer, "_fields") else ((), ())
+    if select or prefetch:
+        loaded = view.with_output_relations(type(instance)._base_manager.all())
+        serializer.instance = await loaded.aget(pk=instance.pk)
 
 
 async def _call(method: Any, *args: Any) -> Any:
@@ -34,7 +46,7 @@ class ListModelMixin:
 
     async def list(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
         view: Any = self
-        queryset = view.filter_queryset(view.get_queryset())
+        queryset = view.with_output_relations(view.filter_queryset(view.get_queryset()))
         page = await view.apaginate_queryset(queryset)
         if page is not None:
             return view.get_paginated_response(RawJSON(view.get_serializer(page, many=True).json()))  # type: ignore[no-any-return]
@@ -50,6 +62,7 @@ class CreateModelMixin:
         serializer = view.get_serializer(data=request.data)
         await serializer.ais_valid(raise_exception=True)
         await _call(view.perform_create, serializer)
+        await _reload_for_output(view, serializer)
         return Response(RawJSON(serializer.json()), status=201, headers=view.get_success_headers(serializer))
 
     async def perform_create(self, serializer: Any) -> None:
@@ -83,6 +96,7 @@ class UpdateModelMixin:
         serializer = view.get_serializer(instance, data=request.data, partial=partial)
         await serializer.ais_valid(raise_exception=True)
         await _call(view.perform_update, serializer)
+        await _reload_for_output(view, serializer)
         return Response(RawJSON(serializer.json()))
 
     async def perform_update(self, serializer: Any) -> None:

@@ -21,8 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from fastjango.core import project as project_module
 from fastjango.core.conf import setting
 from fastjango.core.exceptions import ImproperlyConfigured
+from fastjango.core.project import _current_project, get_project, has_project
 
 __all__ = ["ApiSettings", "RestFrameworkSettings", "RestSettings", "api_settings", "import_from_string", "parse_rate"]
 
@@ -124,19 +126,18 @@ def import_from_string(value: Any, setting_name: str) -> Any:
 
 
 class ApiSettings:
-    """``REST_FRAMEWORK`` with its class paths imported; read as attributes."""
+    """``REST_FRAMEWORK`` with its class paths imported; read as attributes.
+
+    A value is imported on first use and then kept as an instance attribute,
+    so later reads are plain attribute reads (views read these per request).
+    """
 
     def __init__(self, values: RestFrameworkSettings) -> None:
         self.values = values
-        self._resolved: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        try:
-            return self._resolved[name]
-        except KeyError:
-            pass
         value = getattr(self.values, name)
         if name in _CLASS_KEYS:
             value = (
@@ -144,7 +145,7 @@ class ApiSettings:
                 if isinstance(value, list)
                 else import_from_string(value, name)
             )
-        self._resolved[name] = value
+        setattr(self, name, value)
         return value
 
 
@@ -157,9 +158,10 @@ def api_settings() -> ApiSettings:
     Without an active project (a serializer used in a script), the defaults.
     """
     global _cache
-    from fastjango.core.project import get_project, has_project
-
-    raw: Any = getattr(get_project().settings, "REST_FRAMEWORK", None) if has_project(load=False) else None
+    project = _current_project.get() or project_module._default_project
+    if project is None and has_project():
+        project = get_project()
+    raw: Any = project.settings.get("REST_FRAMEWORK") if project is not None else None
     cached = _cache
     if cached is not None and cached[0] is raw:
         return cached[1]

@@ -111,7 +111,7 @@ class NestedViewSetMixin:
         for lookup, value in parent.items():
             field, _, rest = lookup.partition("__")
             if rest in {"pk", "id"}:
-                related = queryset.model._meta.get_field(field).related_model
+                related = queryset.model._meta.get_field(field).remote_model
                 value = _lookup_value(related, "pk", value)
             converted[lookup] = value
         return queryset.filter(**converted)
@@ -123,7 +123,7 @@ class NestedViewSetMixin:
             if rest in {"pk", "id"}:
                 from fastjango.rest.generics import get_object_or_404
 
-                model = serializer.Meta.model._meta.get_field(field).related_model
+                model = serializer.Meta.model._meta.get_field(field).remote_model
                 extra[field] = await get_object_or_404(model.objects.all(), pk=value)
         result = serializer.asave(**extra)
         if inspect.isawaitable(result):

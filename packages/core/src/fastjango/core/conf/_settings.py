@@ -85,6 +85,13 @@ class Settings:
         except KeyError:
             raise AttributeError(name) from None
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """``getattr(settings, name, default)`` without the cost of a failed attribute lookup.
+
+        For code that reads a setting on every request.
+        """
+        return self._values.get(name, default)
+
     def __contains__(self, name: object) -> bool:
         return name in self._values
 

@@ -27,7 +27,8 @@ __all__ = [
 
 #: A view may carry defaults for :func:`path` in this attribute: ``methods`` and FastAPI route
 #: options such as ``route_class_override`` (how class-based views of plugins bring their own
-#: route class and methods). Arguments given to ``path()`` win.
+#: route class and methods), and ``separate_methods=True`` for one route (one OpenAPI operation)
+#: per method. Arguments given to ``path()`` win.
 ROUTE_DEFAULTS_ATTRIBUTE = "fastjango_route_defaults"
 
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")

@@ -114,8 +114,16 @@ class URLResolver:
         """Add every route to ``app``, in URL conf order."""
         for full_path, pattern, full_name in self.patterns:
             view = _typed_view(pattern.view, pattern.route.converters, pattern.route.route)
-            # The router's own method: it takes ``route_class_override``, which views may set.
-            app.router.add_api_route(full_path, view, methods=list(pattern.methods), name=full_name, **pattern.options)
+            options = dict(pattern.options)
+            # One route per method gives each its own OpenAPI operation (id, body, responses).
+            groups = (
+                [[method] for method in pattern.methods]
+                if options.pop("separate_methods", False)
+                else [list(pattern.methods)]
+            )
+            for methods in groups:
+                # The router's own method: it takes ``route_class_override``, which views may set.
+                app.router.add_api_route(full_path, view, methods=methods, name=full_name, **options)
         for mount_at, router, namespaces in self.routers:
             before = len(app.router.routes)
             app.include_router(router, prefix=mount_at)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter
 from fastjango.rest.serializers._errors import NON_FIELD_ERRORS, ValidationError, errors_from_pydantic
 from fastjango.rest.serializers._lookups import Lookup, arun_lookups, run_lookups
 from fastjango.rest.serializers._models import METHOD_PREFIX, Mode, attribute_name, build_model
+from fastjango.rest.serializers._rows import RowRenderer, row_renderer
 from fastjango.rest.serializers.fields import (
     Field,
     PrimaryKeyRelatedField,
@@ -114,6 +115,7 @@ class Serializer(Field, metaclass=SerializerMeta):
     _fj_attributes: ClassVar[dict[str, str]]
     _fj_models: ClassVar[dict[str, type[BaseModel]]]
     _fj_list_adapter: ClassVar[TypeAdapter[list[Any]]]
+    _fj_row_renderer: ClassVar[RowRenderer | None]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -512,9 +514,29 @@ class Serializer(Field, metaclass=SerializerMeta):
         }
         return TypeAdapter(dict[str, Any]).dump_python(readable, mode="json")  # type: ignore[no-any-return]
 
+    @classmethod
+    def _row_renderer(cls) -> RowRenderer | None:
+        """The no-validation renderer of this class (see ``_rows``), when all its output fields are plain."""
+        if "_fj_row_renderer" not in cls.__dict__:
+            plain = not any(
+                isinstance(field, (SerializerMethodField, Serializer)) or len(field.output_path) != 1
+                for field in cls._fields().values()
+                if not field.write_only
+            )
+            overridden = cls.to_representation is not Serializer.to_representation
+            cls._fj_row_renderer = row_renderer(cls._model("output")) if plain and not overridden else None
+        renderer: RowRenderer | None = cls.__dict__["_fj_row_renderer"]
+        return renderer
+
     def json(self) -> bytes:
         """``data`` as JSON bytes, written by pydantic-core (no intermediate Python dicts)."""
         source = self._source()
+        if self.instance is not None and source is self.instance:
+            renderer = type(self)._row_renderer()
+            if renderer is not None:
+                fast = renderer.render_many(_listed(source)) if self.many else renderer.render_one(source)
+                if fast is not None:
+                    return fast
         if self._overridden() or (isinstance(source, dict) and self.instance is None):
             return TypeAdapter(Any).dump_json(self.data)
         token = _CONTEXT.set(self.context)
