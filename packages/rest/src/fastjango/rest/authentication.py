@@ -36,13 +36,13 @@ class AnonymousUser:
         return False
 
     def has_perms(self, perms: Any, obj: Any = None) -> bool:
-        return False
+        return not list(perms)  # as Django: no permissions asked, none missing
 
     async def ahas_perm(self, perm: str, obj: Any = None) -> bool:
         return False
 
     async def ahas_perms(self, perms: Any, obj: Any = None) -> bool:
-        return False
+        return self.has_perms(perms, obj)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AnonymousUser)
