@@ -335,3 +335,110 @@ async def test_docs_and_schema(async_client: Any, backend: str) -> None:
     nested = paths["/api/posts/{post_pk}/comments/{pk}/"]["get"]["parameters"]
     assert {p["name"]: p["schema"]["type"] for p in nested} == {"post_pk": "integer", "pk": "integer"}
     assert "get" in paths["/echo/"] and "post" in paths["/echo/"]
+
+
+class AuthorIn(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    email: str = ""
+
+
+class PlainAuthorViewSet(viewsets.ModelViewSet):
+    """A plain Pydantic model as the serializer of a ModelViewSet: the view's model saves it."""
+
+    queryset = Author.objects.order_by("id")
+    serializer_class = AuthorIn
+    throttle_classes = ()
+
+    @action(detail=True, methods=["get"])
+    async def link(self, request: Request, pk: str) -> Response:
+        return Response({"self": self.reverse_action("detail", pk=pk), "link": self.reverse_action("link", pk=pk)})
+
+    @action(detail=True, methods=["post"], serializer_class=PostViewSet.Rename)
+    async def nickname(self, request: Request, pk: str) -> Response:
+        return Response({"serializer": self.get_serializer_class().__name__})
+
+    @nickname.mapping.delete
+    async def drop_nickname(self, request: Request, pk: str) -> Response:
+        return Response({"serializer": self.get_serializer_class().__name__})
+
+
+class DeepCommentViewSet(viewsets.NestedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Comment.objects.order_by("id")
+    serializer_class = CommentSerializer
+    parent_lookup_kwargs = {"author_pk": "post__author__pk"}
+
+
+plain = routers.SimpleRouter()
+plain.register("plain-authors", PlainAuthorViewSet, basename="plain-author")
+plain.register("by-author/<author_pk>/comments", DeepCommentViewSet, basename="deep-comment")
+urlpatterns.append(path("v/", include((plain.urls, "v"))))
+
+
+async def test_plain_pydantic_model_creates_and_updates_through_the_views_model(
+    async_client: Any, backend: str
+) -> None:
+    created = await async_client.post("/v/plain-authors/", json={"name": "Ann"})
+    assert created.status_code == 201, created.text
+    assert created.json() == {"name": "Ann", "email": ""}
+    author = await Author.objects.aget(name="Ann")
+    patched = await async_client.patch(f"/v/plain-authors/{author.pk}/", json={"email": "a@example.com"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json() == {"name": "Ann", "email": "a@example.com"}
+    assert (await Author.objects.aget(pk=author.pk)).name == "Ann"
+    assert (await async_client.post("/v/plain-authors/", json={"name": ""})).status_code == 400
+
+
+async def test_reverse_action_keeps_the_namespace_and_mapping_shares_overrides(async_client: Any, backend: str) -> None:
+    author = await Author.objects.acreate(name="Ann")
+    links = (await async_client.get(f"/v/plain-authors/{author.pk}/link/")).json()
+    assert links == {
+        "self": f"http://testserver/v/plain-authors/{author.pk}/",
+        "link": f"http://testserver/v/plain-authors/{author.pk}/link/",
+    }
+    assert (await async_client.post(f"/v/plain-authors/{author.pk}/nickname/")).json()[
+        "serializer"
+    ] == "RenameSerializer"
+    assert (await async_client.delete(f"/v/plain-authors/{author.pk}/nickname/")).json()["serializer"] == (
+        "RenameSerializer"
+    )
+
+
+async def test_parent_lookups_through_relations(async_client: Any, backend: str) -> None:
+    author = await Author.objects.acreate(name="Ann")
+    post = await Post.objects.acreate(title="One", author=author)
+    await Comment.objects.acreate(post=post, name="hi")
+    listing = await async_client.get(f"/v/by-author/{author.pk}/comments/")
+    assert [row["name"] for row in listing.json()] == ["hi"]
+    assert (await async_client.get("/v/by-author/abc/comments/")).status_code == 404
+
+
+async def test_non_field_errors_key_setting(async_client: Any, backend: str, settings: Any) -> None:
+    class Pair(serializers.Serializer):
+        low = serializers.IntegerField()
+        high = serializers.IntegerField()
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if attrs["low"] > attrs["high"]:
+                raise serializers.ValidationError("low is above high")
+            return attrs
+
+    from fastjango.rest.views import exception_handler
+
+    serializer = Pair(data={"low": 3, "high": 1})
+    assert not serializer.is_valid()
+    settings.REST_FRAMEWORK = {"NON_FIELD_ERRORS_KEY": "errors"}
+    response = exception_handler(serializers.ValidationError(serializer.errors), {})
+    assert response is not None and response.status_code == 400
+    assert response.body == b'{"errors":["low is above high"]}'
+
+
+async def test_schema_lists_the_errors_a_route_can_give(async_client: Any, backend: str, settings: Any) -> None:
+    paths = (await async_client.get("/openapi.json")).json()["paths"]
+    listing = paths["/authors/"]["get"]["responses"]
+    assert "422" not in listing and "403" not in listing and "429" not in listing
+    private = paths["/private/"]["get"]["responses"]
+    assert "403" in private
+    assert paths["/v/plain-authors/{pk}/link/"]["get"]["summary"] == "Link (author)"
+    detail = paths["/v/plain-authors/{pk}/"]["get"]["responses"]
+    assert "404" in detail and "422" not in detail  # API views answer bad input with 400, never 422
+    assert "400" in paths["/v/plain-authors/"]["post"]["responses"]

@@ -106,7 +106,8 @@ def view_endpoint(
 
 
 def _unset(value: Any) -> bool:
-    return value is None or isinstance(value, DefaultPlaceholder) or value == []
+    # ``add_api_route`` turns an omitted ``responses``/``tags`` into ``{}``/``[]``.
+    return value is None or isinstance(value, DefaultPlaceholder) or value == [] or value == {}
 
 
 class APIViewRoute(APIRoute):

@@ -217,11 +217,18 @@ def route_schema(endpoint: Any, path: str, methods: list[str]) -> RouteSchema:
         options["response_class"] = StarletteResponse  # no body, no JSON content in the schema
     if "{" in path:
         responses[404] = {"model": ErrorResponse, "description": "No such object."}
-    permission_classes = getattr(view, "permission_classes", None)
-    if permission_classes is None or any(getattr(p, "__name__", "") != "AllowAny" for p in permission_classes):
+    from fastjango.rest.settings import api_settings
+
+    settings = api_settings()
+    permission_classes = view.permission_classes
+    if permission_classes is None:
+        permission_classes = settings.DEFAULT_PERMISSION_CLASSES
+    if any(getattr(p, "__name__", "") != "AllowAny" for p in permission_classes):
         responses[403] = {"model": ErrorResponse, "description": "Not allowed (or not logged in)."}
     throttle_classes = view.throttle_classes
-    if throttle_classes is None or throttle_classes:
+    if throttle_classes is None:
+        throttle_classes = settings.DEFAULT_THROTTLE_CLASSES
+    if throttle_classes:
         responses[429] = {"model": ErrorResponse, "description": "Too many requests; see Retry-After."}
     options["responses"] = responses
     basename = getattr(view, "basename", None)
@@ -239,11 +246,44 @@ def route_schema(endpoint: Any, path: str, methods: list[str]) -> RouteSchema:
             options["description"] = rest.strip()
     elif template:
         options["summary"] = template.format(singular=singular, plural=plural)
+    elif endpoint.is_viewset and action:
+        options["summary"] = f"{action.replace('_', ' ').capitalize()} ({singular if endpoint.detail else plural})"
     return RouteSchema(inspect.Signature(parameters), options)
 
 
 def _inherited_doc(view: Any, action: str | None) -> bool:
     """Whether the handler is one of the library's mixin methods (their docstrings are not API docs)."""
     handler = getattr(type(view), action or "", None)
-    module = getattr(handler, "__module__", "") or ""
-    return module.startswith("fastjango.rest.")
+    return getattr(handler, "__module__", None) in _LIBRARY_HANDLER_MODULES
+
+
+#: Modules whose handler methods are the library's own (their docstrings describe the library, not the API).
+_LIBRARY_HANDLER_MODULES = frozenset({"fastjango.rest.mixins", "fastjango.rest.generics", "fastjango.rest.views"})
+
+
+def drop_unsent_validation_errors(app: Any) -> None:
+    """Remove FastAPI's automatic 422 from API views' operations: their bad input is a 400 (documented).
+
+    FastAPI adds a 422 to every operation with parameters; API views parse
+    and validate themselves, so listing it would describe a response that is
+    never sent (and schema-driven clients and fuzzers would expect it).
+    """
+    from fastjango.rest._routing import APIViewRoute
+
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema  # type: ignore[no-any-return]
+        schema: dict[str, Any] = build()
+        paths = schema.get("paths", {})
+        for route in app.routes:
+            if isinstance(route, APIViewRoute):
+                for method in route.methods or ():
+                    operation = paths.get(route.path_format, {}).get(method.lower())
+                    if operation is not None:
+                        operation.get("responses", {}).pop("422", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi

@@ -36,6 +36,7 @@ __all__ = [
     "RetrieveUpdateDestroyAPIView",
     "UpdateAPIView",
     "get_object_or_404",
+    "lookup_path_value",
 ]
 
 _SERIALIZERS: dict[type[BaseModel], type[Serializer]] = {}
@@ -57,10 +58,29 @@ def _lookup_value(model: Any, field_name: str, raw: Any) -> Any:
     return value
 
 
+def lookup_path_value(model: Any, lookup: str, raw: Any) -> Any:
+    """``raw`` converted for ``lookup`` (``"post__author__pk"``): the last field's type, through relations.
+
+    A value that cannot be that type is a 404: it comes from the URL.
+    """
+    *relations, last = lookup.split("__")
+    current = model
+    for name in relations:
+        try:
+            field = current._meta.get_field(name)
+        except Exception:
+            return raw
+        target = getattr(field, "remote_model", None) or getattr(field, "related_model", None)
+        if target is None:
+            return raw
+        current = target
+    return _lookup_value(current, last, raw)
+
+
 async def get_object_or_404(queryset: Any, **filters: Any) -> Any:
     """``await queryset.aget(**filters)``, with a missing object (or a malformed key) as a 404."""
     model = queryset.model
-    converted = {key: _lookup_value(model, key, value) if "__" not in key else value for key, value in filters.items()}
+    converted = {key: lookup_path_value(model, key, value) for key, value in filters.items()}
     try:
         return await queryset.aget(**converted)
     except (ObjectDoesNotExist, MultipleObjectsReturned):
@@ -131,10 +151,7 @@ class GenericAPIView(APIView):
         """``aget_object()`` for plain ``def`` handlers (they run in a worker thread)."""
         queryset = self.with_output_relations(self.filter_queryset(self.get_queryset()))
         filters = self._lookup_filter()
-        converted = {
-            key: _lookup_value(queryset.model, key, value) if "__" not in key else value
-            for key, value in filters.items()
-        }
+        converted = {key: lookup_path_value(queryset.model, key, value) for key, value in filters.items()}
         try:
             obj = queryset.get(**converted)
         except (ObjectDoesNotExist, MultipleObjectsReturned):

@@ -35,6 +35,16 @@ async def _reload_for_output(view: Any, serializer: Any) -> None:
         serializer.instance = await loaded.aget(pk=instance.pk)
 
 
+def _plain_model(serializer: Any) -> bool:
+    """A serializer made from a plain Pydantic model that does not define ``create``/``update`` itself."""
+    from fastjango.rest.serializers import PydanticSerializer
+
+    if not isinstance(serializer, PydanticSerializer):
+        return False
+    cls = type(serializer)
+    return cls.create is PydanticSerializer.create and cls.update is PydanticSerializer.update
+
+
 async def _call(method: Any, *args: Any) -> Any:
     if inspect.iscoroutinefunction(method):
         return await method(*args)
@@ -66,6 +76,11 @@ class CreateModelMixin:
         return Response(RawJSON(serializer.json()), status=201, headers=view.get_success_headers(serializer))
 
     async def perform_create(self, serializer: Any) -> None:
+        if _plain_model(serializer):
+            # A plain Pydantic model has no create(): the view's model makes the row from its fields.
+            model = self.get_queryset().model  # type: ignore[attr-defined]
+            serializer.instance = await model._default_manager.acreate(**serializer.validated_data)
+            return
         await serializer.asave()
 
     def get_success_headers(self, serializer: Any) -> dict[str, str]:
@@ -100,6 +115,12 @@ class UpdateModelMixin:
         return Response(RawJSON(serializer.json()))
 
     async def perform_update(self, serializer: Any) -> None:
+        if _plain_model(serializer):
+            instance = serializer.instance
+            for name, value in serializer.validated_data.items():
+                setattr(instance, name, value)
+            await instance.asave()
+            return
         await serializer.asave()
 
     async def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:

@@ -3,7 +3,9 @@
 Views, viewsets and routers need no wiring (they are routes in the URL
 conf); the plugin makes ``REST_FRAMEWORK`` a validated setting, maps
 ``APIException`` raised from plain FastAPI endpoints to the same JSON errors
-the API views give, and closes shared throttle stores at shutdown.
+the API views give, keeps FastAPI's 422 response (which API views never
+send) out of their OpenAPI operations, and closes shared throttle stores at
+shutdown.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response as StarletteResponse
@@ -41,6 +44,13 @@ def fastjango_exception_handlers(settings: Settings) -> Mapping[Any, Any]:
     from fastjango.rest.serializers import ValidationError
 
     return {APIException: _api_exception, ValidationError: _api_exception}
+
+
+@hookimpl
+def fastjango_app_created(app: FastAPI) -> None:
+    from fastjango.rest._schema import drop_unsent_validation_errors
+
+    drop_unsent_validation_errors(app)
 
 
 @hookimpl

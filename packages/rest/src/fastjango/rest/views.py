@@ -32,7 +32,7 @@ from fastjango.orm import IntegrityError, ObjectDoesNotExist, ProtectedError, Re
 from fastjango.rest import exceptions
 from fastjango.rest.request import Request
 from fastjango.rest.response import Response
-from fastjango.rest.serializers._errors import ValidationError
+from fastjango.rest.serializers._errors import NON_FIELD_ERRORS, ValidationError
 from fastjango.rest.settings import api_settings
 
 __all__ = ["DEFAULT", "APIView", "exception_handler"]
@@ -52,7 +52,11 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> StarletteRe
     (with the traceback only under ``DEBUG``).
     """
     if isinstance(exc, ValidationError):
-        return Response(exc.detail, status=400)
+        detail = exc.detail
+        key = api_settings().NON_FIELD_ERRORS_KEY
+        if isinstance(detail, dict) and key != NON_FIELD_ERRORS and NON_FIELD_ERRORS in detail:
+            detail = {key if name == NON_FIELD_ERRORS else name: value for name, value in detail.items()}
+        return Response(detail, status=400)
     if isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, (ProtectedError, RestrictedError)):
@@ -88,7 +92,8 @@ class APIView:
     strict_query_params: bool = True
     #: OpenAPI tags of this view's routes (the router's basename when unset).
     schema_tags: Sequence[str] | None = None
-    http_method_names: ClassVar[Sequence[str]] = ("get", "post", "put", "patch", "delete", "head", "options")
+    #: The handler methods routed (HEAD and OPTIONS are not: CORS preflights are the CORS middleware's).
+    http_method_names: ClassVar[Sequence[str]] = ("get", "post", "put", "patch", "delete")
 
     request: Request
     args: tuple[Any, ...]
@@ -266,20 +271,6 @@ class APIView:
                 response.headers["Vary"] = f"{vary}, Accept" if vary else "Accept"
         return response
 
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> StarletteResponse:
-        """The allowed methods, as DRF's metadata response gives them."""
-        allowed = [name.upper() for name in self.allowed_methods()]
-        return Response(
-            {"name": type(self).__name__, "description": inspect.getdoc(type(self)) or "", "methods": allowed},
-            headers={"Allow": ", ".join(allowed)},
-        )
-
-    @classmethod
-    def allowed_methods(cls) -> list[str]:
-        return [name for name in cls.http_method_names if hasattr(cls, name) and name != "head"] + (
-            ["head"] if hasattr(cls, "get") else []
-        )
-
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
         """The endpoint to give ``path()``: one route for every verb the class handles."""
@@ -290,5 +281,5 @@ class APIView:
                 raise TypeError(f"{cls.__name__}.as_view() got the method name {key!r} as an argument.")
             if not hasattr(cls, key):
                 raise TypeError(f"{cls.__name__}.as_view() got {key!r}, which is not an attribute of the class.")
-        methods = {name: name for name in cls.http_method_names if hasattr(cls, name) and name not in {"head"}}
+        methods = {name: name for name in cls.http_method_names if hasattr(cls, name)}
         return view_endpoint(cls, methods, initkwargs, detail=None)

@@ -46,19 +46,41 @@ class ViewSetMixin:
         return [getattr(cls, name) for name in names]
 
     def reverse_action(self, url_name: str, *args: Any, **kwargs: Any) -> str:
-        """The URL of another route of this viewset: ``self.reverse_action("publish", pk=1)``."""
+        """The absolute URL of another route of this viewset: ``self.reverse_action("publish", pk=1)``.
+
+        Looks the name up in the namespace of the route serving this request,
+        and adds the request's version for URL path versioning.
+        """
         from fastjango.core.urls import reverse
+        from fastjango.rest.versioning import version_kwargs
 
         view: Any = self
-        path = reverse(f"{self.basename}-{url_name}", args=args or None, kwargs=kwargs or None)
         request = getattr(view, "request", None)
+        name = f"{self.basename}-{url_name}"
+        if request is not None:
+            route_name = getattr(request.scope.get("route"), "name", None) or ""
+            namespace = route_name.rpartition(":")[0]
+            if namespace:
+                name = f"{namespace}:{name}"
+            if not args:
+                kwargs = version_kwargs(request, kwargs)
+        path = reverse(name, args=args or None, kwargs=kwargs or None)
         return request.build_absolute_uri(path) if request is not None else path
 
     @classmethod
     def action_kwargs(cls, action: str) -> dict[str, Any]:
-        """The attribute overrides ``@action(..., serializer_class=...)`` gives one action."""
+        """The attribute overrides ``@action(..., serializer_class=...)`` gives one action's route.
+
+        Handlers added with ``@<action>.mapping.delete`` share their action's overrides, as in DRF.
+        """
         handler = getattr(cls, action, None)
-        return dict(getattr(handler, "kwargs", {}) or {})
+        overrides = getattr(handler, "kwargs", None)
+        if overrides is None:
+            for extra in cls.get_extra_actions():
+                if action in extra.mapping.values():
+                    overrides = extra.kwargs
+                    break
+        return dict(overrides or {})
 
 
 class ViewSet(ViewSetMixin, APIView):
@@ -105,16 +127,11 @@ class NestedViewSetMixin:
         parent = self.get_parent_filter()
         if not parent:
             return queryset
-        from fastjango.rest.generics import _lookup_value
+        from fastjango.rest.generics import lookup_path_value
 
-        converted = {}
-        for lookup, value in parent.items():
-            field, _, rest = lookup.partition("__")
-            if rest in {"pk", "id"}:
-                related = queryset.model._meta.get_field(field).remote_model
-                value = _lookup_value(related, "pk", value)
-            converted[lookup] = value
-        return queryset.filter(**converted)
+        return queryset.filter(
+            **{lookup: lookup_path_value(queryset.model, lookup, value) for lookup, value in parent.items()}
+        )
 
     async def perform_create(self, serializer: Any) -> None:
         extra = {}
