@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from rest_blog.models import Author, Post
 from starlette.requests import Request as StarletteRequest
 
@@ -181,8 +181,9 @@ async def test_clients_choose_the_page_size_up_to_the_maximum(backend: str) -> N
     page = await paginator.apaginate_queryset(Post.objects.all(), request_for("?size=2&page=2"))
     assert [post.title for post in page or []] == ["post 02", "post 03"]
     assert paginator.get_next_link() == BASE + "?size=2&page=3"
-    clamped = await PageOfThree().apaginate_queryset(Post.objects.all(), request_for("?size=500"))
-    assert len(clamped or []) == 4
+    with pytest.raises(ValidationError) as oversized:
+        await PageOfThree().apaginate_queryset(Post.objects.all(), request_for("?size=500"))
+    assert oversized.value.detail == {"size": ["Ensure this value is at most 4; got 500."]}
     # Without page_size_query_param the parameter means nothing.
     fixed = await PageNumberPagination().apaginate_queryset(Post.objects.all(), request_for("?page_size=1"))
     assert fixed is None  # and no PAGE_SIZE setting: not paginated
@@ -205,7 +206,9 @@ async def test_sizes_default_to_the_settings(backend: str, settings: Any) -> Non
         page_size_query_param = "page_size"
 
     assert len(await ClientSized().apaginate_queryset(Post.objects.all(), request_for("")) or []) == 5
-    assert len(await ClientSized().apaginate_queryset(Post.objects.all(), request_for("?page_size=99")) or []) == 6
+    assert len(await ClientSized().apaginate_queryset(Post.objects.all(), request_for("?page_size=6")) or []) == 6
+    with pytest.raises(ValidationError):  # MAX_PAGE_SIZE is the most a client may ask for
+        await ClientSized().apaginate_queryset(Post.objects.all(), request_for("?page_size=7"))
     assert len(await LimitOffsetPagination().apaginate_queryset(Post.objects.all(), request_for("")) or []) == 5
 
 
@@ -242,8 +245,11 @@ async def test_limit_offset_windows_and_their_links(backend: str) -> None:
     assert {e["count"] for e in envelopes} == {7}
 
     paginator = LimitOfThree()
-    page = await paginator.apaginate_queryset(Post.objects.all(), request_for("?limit=100&offset=2"))
-    assert [post.title for post in page or []] == ["post 02", "post 03", "post 04", "post 05"]  # clamped to 4
+    page = await paginator.apaginate_queryset(Post.objects.all(), request_for("?limit=4&offset=2"))
+    assert [post.title for post in page or []] == ["post 02", "post 03", "post 04", "post 05"]
+    with pytest.raises(ValidationError) as oversized:
+        await LimitOfThree().apaginate_queryset(Post.objects.all(), request_for("?limit=100"))
+    assert oversized.value.detail == {"limit": ["Ensure this value is at most 4; got 100."]}
     beyond = LimitOfThree()
     assert await beyond.apaginate_queryset(Post.objects.all(), request_for("?offset=50")) == []
     assert beyond.get_next_link() is None
@@ -450,13 +456,20 @@ def test_schema_parameters_name_what_each_paginator_reads() -> None:
     def described(paginator: BasePagination) -> list[tuple[str, Any]]:
         parameters = paginator.get_schema_parameters(None)
         assert all(parameter.description for parameter in parameters)
-        return [(parameter.name, parameter.annotation) for parameter in parameters]
+        return [(parameter.name, TypeAdapter(parameter.annotation).json_schema()) for parameter in parameters]
 
-    assert described(PageNumberPagination()) == [("page", int)]
-    assert described(PageOfThree()) == [("page", int), ("size", int)]
-    assert described(LimitOffsetPagination()) == [("limit", int), ("offset", int)]
-    assert described(CursorPagination()) == [("cursor", str)]
-    assert described(CursorOfThree()) == [("cursor", str), ("page_size", int)]
+    page = ("page", {"type": "integer", "minimum": 1})
+    assert described(PageNumberPagination()) == [page]
+    assert described(PageOfThree()) == [page, ("size", {"type": "integer", "minimum": 1, "maximum": 4})]
+    assert described(LimitOffsetPagination()) == [
+        ("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        ("offset", {"type": "integer", "minimum": 0}),
+    ]
+    assert described(CursorPagination()) == [("cursor", {"type": "string"})]
+    assert described(CursorOfThree()) == [
+        ("cursor", {"type": "string"}),
+        ("page_size", {"type": "integer", "minimum": 1, "maximum": 4}),
+    ]
 
 
 # ---------------------------------------------------------------------- through HTTP
@@ -514,12 +527,15 @@ async def test_links_keep_the_filters(async_client: Any, backend: str) -> None:
 async def test_client_page_sizes_over_http(async_client: Any, backend: str) -> None:
     await make_posts(9)
     response = await async_client.get("/api/pages/?size=100")
-    assert len(response.json()["results"]) == 4  # max_page_size
+    assert response.status_code == 400  # more than max_page_size: refused, not silently cut
+    assert response.json() == {"size": ["Ensure this value is at most 4; got 100."]}
     response = await async_client.get("/api/cursors/?page_size=2")
     assert len(response.json()["results"]) == 2
     assert "page_size=2" in response.json()["next"]
-    response = await async_client.get("/api/windows/?limit=9999&offset=1")
+    response = await async_client.get("/api/windows/?limit=4&offset=1")
     assert [row["title"] for row in response.json()["results"]] == ["post 01", "post 02", "post 03", "post 04"]
+    oversized = await async_client.get("/api/windows/?limit=9999&offset=1")
+    assert oversized.status_code == 400 and oversized.json() == {"limit": ["Ensure this value is at most 4; got 9999."]}
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ import decimal
 import math
 import uuid
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import orjson
 from pydantic import BaseModel, Field, create_model
@@ -46,6 +46,19 @@ __all__ = [
 
 #: The page's items: a list of dicts, or the already-rendered JSON array spliced in unchanged.
 PageData = list[Any] | RawJSON
+
+
+def _at_most(request: Request, name: str, maximum: int) -> int | None:
+    """A positive integer parameter that may not exceed ``maximum``: an oversized page is a 400, not a surprise."""
+    value = _positive_int(request, name)
+    if value is not None and value > maximum:
+        raise ValidationError({name: [f"Ensure this value is at most {maximum}; got {value}."]})
+    return value
+
+
+def _sized(maximum: int) -> Any:
+    """The OpenAPI type of a page size: an integer from 1 to ``maximum``."""
+    return Annotated[int, Field(ge=1, le=maximum)]
 
 
 def _positive_int(request: Request, name: str, *, allow_zero: bool = False) -> int | None:
@@ -134,18 +147,18 @@ class _SizedPages:
         return self.max_page_size if self.max_page_size is not None else int(api_settings().MAX_PAGE_SIZE)
 
     def get_page_size(self, request: Request) -> int | None:
-        """The client's size (reduced to ``max_page_size``) if allowed and given, else the default."""
+        """The client's size if allowed and given (more than ``max_page_size`` is a 400), else the default."""
         if self.page_size_query_param:
-            requested = _positive_int(request, self.page_size_query_param)
+            requested = _at_most(request, self.page_size_query_param, self._max_page_size())
             if requested is not None:
-                return min(requested, self._max_page_size())
+                return requested
         return self.page_size if self.page_size is not None else api_settings().PAGE_SIZE
 
     def _size_parameters(self) -> list[QueryParameter]:
         if not self.page_size_query_param:
             return []
         description = f"Number of results to return per page (at most {self._max_page_size()})."
-        return [QueryParameter(self.page_size_query_param, int, description)]
+        return [QueryParameter(self.page_size_query_param, _sized(self._max_page_size()), description)]
 
 
 class PageNumberPagination(_SizedPages, BasePagination):
@@ -229,7 +242,9 @@ class PageNumberPagination(_SizedPages, BasePagination):
 
     def get_schema_parameters(self, view: Any) -> list[QueryParameter]:
         last = "".join(f' or "{text}"' for text in self.last_page_strings)
-        page = QueryParameter(self.page_query_param, int, f"A page number within the paginated result set{last}.")
+        page = QueryParameter(
+            self.page_query_param, Annotated[int, Field(ge=1)], f"A page number within the paginated result set{last}."
+        )
         return [page, *self._size_parameters()]
 
 
@@ -255,10 +270,10 @@ class LimitOffsetPagination(BasePagination):
         return self.max_limit if self.max_limit is not None else int(api_settings().MAX_PAGE_SIZE)
 
     def get_limit(self, request: Request) -> int | None:
-        """The client's ``limit`` clamped to ``max_limit``, else the default (``None``: no pagination)."""
-        requested = _positive_int(request, self.limit_query_param)
+        """The client's ``limit`` (more than ``max_limit`` is a 400), else the default (``None``: no pagination)."""
+        requested = _at_most(request, self.limit_query_param, self._max_limit())
         if requested is not None:
-            return min(requested, self._max_limit())
+            return requested
         return self.default_limit if self.default_limit is not None else api_settings().PAGE_SIZE
 
     def get_offset(self, request: Request) -> int:
@@ -322,9 +337,15 @@ class LimitOffsetPagination(BasePagination):
     def get_schema_parameters(self, view: Any) -> list[QueryParameter]:
         return [
             QueryParameter(
-                self.limit_query_param, int, f"Number of results to return per page (at most {self._max_limit()})."
+                self.limit_query_param,
+                _sized(self._max_limit()),
+                f"Number of results to return per page (at most {self._max_limit()}).",
             ),
-            QueryParameter(self.offset_query_param, int, "The initial index from which to return the results."),
+            QueryParameter(
+                self.offset_query_param,
+                Annotated[int, Field(ge=0)],
+                "The initial index from which to return the results.",
+            ),
         ]
 
 
