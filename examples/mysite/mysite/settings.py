@@ -18,11 +18,12 @@ SECRET_KEY = "fastjango-insecure-O09Yp6ZPzpNz1fBCVo5nSZ7MluigGhxYQpMqY2yFyoUKx7o
 ALLOWED_HOSTS: list[str] = []
 
 # Plugins to turn on, by name: "orm", "rest", "auth", ... (pip install "fastjango[orm,rest,auth]").
-INSTALLED_PLUGINS: list[str] = ["orm"]
+INSTALLED_PLUGINS: list[str] = ["orm", "rest"]
 
 # The apps of this project: module paths, or AppConfig paths such as "hello.apps.HelloConfig".
 INSTALLED_APPS = [
     "hello",
+    "blog",
 ]
 
 ROOT_URLCONF = "mysite.urls"

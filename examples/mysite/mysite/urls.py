@@ -6,8 +6,12 @@ Add an app's routes under a prefix with
     path("blog/", include("blog.urls")),
 """
 
+from blog.urls import comments_router, router
+
 from fastjango.core.urls import include, path
 
 urlpatterns = [
     path("", include("hello.urls")),
+    # The blog API (blog/api.py): its root at /api/, then authors, posts, tags and comments.
+    path("api/", include(router.urls + comments_router.urls)),
 ]

@@ -646,3 +646,5 @@ async def test_openapi_describes_the_paginated_lists(async_client: Any, backend:
     assert envelope("cursors")["title"] == "CursorPaginatedPostList"
     assert list(envelope("cursors")["properties"]) == ["next", "previous", "results"]
     assert "page" not in params("posts")  # no DEFAULT_PAGINATION_CLASS: not paginated
+    assert "404" in operation("pages")["responses"] and "404" in operation("cursors")["responses"]  # bad page/cursor
+    assert "404" not in operation("posts")["responses"]

@@ -382,9 +382,13 @@ _WORKER = textwrap.dedent(
         await store.client.ping()
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)
-        decisions = await asyncio.gather(*(store.hit(key, 60, 60, time.time()) for _ in range(50)))
+        allowed = 0
+        for _ in range(10):  # spread over ~100 ms, so the processes' checks interleave
+            decisions = await asyncio.gather(*(store.hit(key, 60, 60, time.time()) for _ in range(5)))
+            allowed += sum(decision.allowed for decision in decisions)
+            await asyncio.sleep(0.01)
         await store.aclose()
-        print(sum(decision.allowed for decision in decisions), flush=True)
+        print(allowed, flush=True)
 
     asyncio.run(main(sys.argv[1], sys.argv[2]))
     """
@@ -425,7 +429,8 @@ def test_processes_sharing_redis_let_exactly_the_rate_through() -> None:
                 worker.kill()
                 worker.communicate()
     assert sum(allowed) == 60, allowed
-    assert all(count > 0 for count in allowed), allowed  # they did run side by side
+    # They ran side by side (on a busy machine one may start after the rate is used up).
+    assert sum(count > 0 for count in allowed) >= 2, allowed
     assert 0 < _run_keys()[REDIS_KEY_PREFIX + key] <= 60_000
 
 

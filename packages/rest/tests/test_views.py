@@ -349,7 +349,11 @@ class PlainAuthorViewSet(viewsets.ModelViewSet):
     serializer_class = AuthorIn
     throttle_classes = ()
 
-    @action(detail=True, methods=["get"])
+    class Links(BaseModel):
+        self: str
+        link: str
+
+    @action(detail=True, methods=["get"], response_model=Links)
     async def link(self, request: Request, pk: str) -> Response:
         return Response({"self": self.reverse_action("detail", pk=pk), "link": self.reverse_action("link", pk=pk)})
 
@@ -438,7 +442,9 @@ async def test_schema_lists_the_errors_a_route_can_give(async_client: Any, backe
     assert "422" not in listing and "403" not in listing and "429" not in listing
     private = paths["/private/"]["get"]["responses"]
     assert "403" in private
-    assert paths["/v/plain-authors/{pk}/link/"]["get"]["summary"] == "Link (author)"
+    link = paths["/v/plain-authors/{pk}/link/"]["get"]
+    assert link["summary"] == "Link (author)" and "description" not in link  # not the viewset's docstring
+    assert link["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Links")
     detail = paths["/v/plain-authors/{pk}/"]["get"]["responses"]
     assert "404" in detail and "422" not in detail  # API views answer bad input with 400, never 422
     assert "400" in paths["/v/plain-authors/"]["post"]["responses"]

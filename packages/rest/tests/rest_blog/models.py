@@ -42,3 +42,24 @@ class Comment(Model):
         app_label = "rest_blog"
         ordering = ["id"]
         unique_together = [("post", "name")]
+
+
+class Tag(Model):
+    name = fields.CharField(max_length=30, unique=True)
+    slug = fields.CharField(max_length=30, unique=True)
+
+    class Meta:
+        app_label = "rest_blog"
+        ordering = ["id"]
+
+
+class Article(Model):
+    """A post with tags (many-to-many), for the relation tests; Post itself stays as the other tests know it."""
+
+    title = fields.CharField(max_length=50)
+    author = fields.ForeignKey(Author, on_delete=CASCADE, related_name="articles", null=True, blank=True)
+    tags = fields.ManyToManyField(Tag, related_name="articles", blank=True)
+
+    class Meta:
+        app_label = "rest_blog"
+        ordering = ["id"]

@@ -53,7 +53,8 @@ class ViewEndpoint:
         self.__name__ = view_class.__name__
         self.__qualname__ = view_class.__qualname__
         self.__module__ = view_class.__module__
-        self.__doc__ = view_class.__doc__
+        # A viewset's docstring describes the resource, not each action's operation.
+        self.__doc__ = None if self.is_viewset else view_class.__doc__
         methods = [method.upper() for method in self.actions if method != "options"]
         self.fastjango_route_defaults: dict[str, Any] = {
             "methods": methods,

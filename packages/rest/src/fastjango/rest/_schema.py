@@ -217,6 +217,11 @@ def route_schema(endpoint: Any, path: str, methods: list[str]) -> RouteSchema:
         options["response_class"] = StarletteResponse  # no body, no JSON content in the schema
     if "{" in path:
         responses[404] = {"model": ErrorResponse, "description": "No such object."}
+    elif view_action == "list" and getattr(view, "paginator", None) is not None:
+        responses[404] = {"model": ErrorResponse, "description": "No such page (or a cursor that is not valid)."}
+    response_model = endpoint.overrides.get(action, {}).get("response_model") if endpoint.is_viewset else None
+    if response_model is not None:
+        options["response_model"] = response_model
     from fastjango.rest.settings import api_settings
 
     settings = api_settings()

@@ -56,7 +56,8 @@ def action(
 
     ``kwargs`` override the view's attributes for this route only
     (``serializer_class=``, ``permission_classes=``, ``pagination_class=``,
-    ...), as in DRF.
+    ...), as in DRF. ``response_model=`` documents the response in OpenAPI
+    (the serializer's output model otherwise, when ``serializer_class`` is given).
     """
     if detail is None:
         raise TypeError("@action() needs detail=True (one object) or detail=False (the collection).")

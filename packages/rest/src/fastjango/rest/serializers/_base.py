@@ -27,9 +27,10 @@ from fastjango.rest.serializers._lookups import Lookup, arun_lookups, run_lookup
 from fastjango.rest.serializers._models import METHOD_PREFIX, Mode, attribute_name, build_model
 from fastjango.rest.serializers._rows import RowRenderer, row_renderer
 from fastjango.rest.serializers.fields import (
+    ComputedField,
     Field,
     PrimaryKeyRelatedField,
-    SerializerMethodField,
+    RelatedField,
     SlugRelatedField,
     empty,
 )
@@ -38,6 +39,9 @@ __all__ = ["Serializer", "SerializerMeta"]
 
 _CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("fastjango_rest_context", default=None)
 _ASYNC_SAVE: ContextVar[bool] = ContextVar("fastjango_rest_async_save", default=False)
+# The error a computed field raised while the output model read it: pydantic reports it as a bare
+# "Error extracting attribute" string, so it is kept here and raised as it was.
+_COMPUTE_FAILURE: ContextVar[Exception | None] = ContextVar("fastjango_rest_compute_failure", default=None)
 
 
 class SerializerMeta(type):
@@ -85,7 +89,7 @@ def _listed(value: Any) -> list[Any]:
 
 
 class _WithMethods:
-    """An object read by the output model, answering SerializerMethodField names with ``get_<field>(obj)``."""
+    """An object read by the output model, answering computed fields (method fields, hyperlinks) per row."""
 
     __slots__ = ("_object", "_serializer")
 
@@ -95,10 +99,13 @@ class _WithMethods:
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith(METHOD_PREFIX):
-            field = self._serializer.get_fields()[name.removeprefix(METHOD_PREFIX)]
-            assert isinstance(field, SerializerMethodField)
-            assert field.method_name
-            return getattr(self._serializer, field.method_name)(self._object)
+            field = self._serializer._fields()[name.removeprefix(METHOD_PREFIX)]
+            assert isinstance(field, ComputedField)
+            try:
+                return field.compute(self._object, self._serializer)
+            except Exception as error:
+                _COMPUTE_FAILURE.set(error)
+                raise
         return getattr(self._object, name)
 
 
@@ -282,7 +289,23 @@ class Serializer(Field, metaclass=SerializerMeta):
             if field is None or value is None:
                 continue
             where = (*path, name)
-            if isinstance(field, PrimaryKeyRelatedField):
+            if isinstance(field, RelatedField) and field.many:
+                wanted = list(dict.fromkeys(value))  # a relation holds each row once
+                values[name] = []  # type: ignore[index]
+                if wanted:
+                    found.append(
+                        Lookup(
+                            where,
+                            field.get_queryset().filter(**{f"{field.match_attribute}__in": wanted}),
+                            field.missing_message("{value}"),
+                            "many",
+                            holder=values,  # type: ignore[arg-type]
+                            key=name,
+                            wanted=wanted,
+                            attribute=field.match_attribute,
+                        )
+                    )
+            elif isinstance(field, PrimaryKeyRelatedField):
                 found.append(
                     Lookup(
                         where,
@@ -308,8 +331,13 @@ class Serializer(Field, metaclass=SerializerMeta):
                     for index, item in enumerate(value):
                         found.extend(child.lookups(item, (*where, index)))
                 else:
+                    child.instance = self._nested_instance(field)
                     found.extend(child.lookups(value, where))
         return found
+
+    def _nested_instance(self, field: Serializer) -> Any:
+        """The existing row a nested (single) serializer writes into on update, if any (ModelSerializer)."""
+        return None
 
     def _all_lookups(self, values: Any) -> list[Lookup]:
         if self.many:
@@ -445,7 +473,7 @@ class Serializer(Field, metaclass=SerializerMeta):
         """What the output model reads for ``value``: a list for ``many``, rows wrapped for method fields."""
         if value is None:
             return None
-        has_methods = any(isinstance(field, SerializerMethodField) for field in self._fields().values())
+        has_methods = self._has_methods()
         if self.many:
             items = _listed(value)
             return [_WithMethods(self, item) for item in items] if has_methods else items
@@ -477,7 +505,7 @@ class Serializer(Field, metaclass=SerializerMeta):
         return validated.model_dump(mode="json", by_alias=True)
 
     def _has_methods(self) -> bool:
-        return any(isinstance(field, SerializerMethodField) for field in self._fields().values())
+        return any(isinstance(field, ComputedField) for field in self._fields().values())
 
     def _source(self) -> Any:
         if self.instance is not None:
@@ -519,7 +547,7 @@ class Serializer(Field, metaclass=SerializerMeta):
         """The no-validation renderer of this class (see ``_rows``), when all its output fields are plain."""
         if "_fj_row_renderer" not in cls.__dict__:
             plain = not any(
-                isinstance(field, (SerializerMethodField, Serializer)) or len(field.output_path) != 1
+                isinstance(field, Serializer) or not field.plain_output or len(field.output_path) != 1
                 for field in cls._fields().values()
                 if not field.write_only
             )
@@ -562,38 +590,70 @@ class Serializer(Field, metaclass=SerializerMeta):
         """Change ``instance`` with ``validated_data`` (sync, or ``async def`` for ``asave()``)."""
         raise NotImplementedError(f"{type(self).__name__}.update() is not implemented; define it to call save().")
 
-    def _save_data(self, extra: dict[str, Any]) -> dict[str, Any]:
+    def _save_data(self, extra: dict[str, Any]) -> Any:
         if self._errors is None:
             raise AssertionError("Call `.is_valid()` or `await .ais_valid()` before `.save()`.")
         if self._errors:
             raise AssertionError(f"Cannot save {type(self).__name__} with invalid data; see `.errors`.")
         if self.many:
-            raise TypeError("save() of a many=True serializer is not supported yet; save each item.")
+            if self.instance is not None:
+                raise NotImplementedError(
+                    f"save() of a many=True {type(self).__name__} given instances would have to pair each item "
+                    "with an object; update them one by one, or drop the instances to create new objects."
+                )
+            return [{**item, **extra} for item in self._validated_data]
         return {**self._validated_data, **extra}
 
-    def save(self, **kwargs: Any) -> Any:
-        """``create()`` or ``update()`` (when ``instance`` was given); extra keyword arguments join the data."""
-        data = self._save_data(kwargs)
-        result = self.update(self.instance, data) if self.instance is not None else self.create(data)
+    def _write_alias(self) -> str | None:
+        """The database the objects are written to (ModelSerializer: its model's), for ``many=True`` saves."""
+        return None
+
+    def _created(self, result: Any) -> Any:
         if inspect.isawaitable(result):
             if inspect.iscoroutine(result):
                 result.close()
             raise TypeError(f"{type(self).__name__}.create()/update() is async; use `await serializer.asave()`.")
+        return result
+
+    def save(self, **kwargs: Any) -> Any:
+        """``create()`` or ``update()`` (when ``instance`` was given); extra keyword arguments join the data.
+
+        With ``many=True`` each item is created, all in one transaction, and
+        ``instance`` becomes the list of new objects.
+        """
+        from fastjango.orm import transaction
+
+        data = self._save_data(kwargs)
+        if self.many:
+            with transaction.atomic(using=self._write_alias()):
+                result: Any = [self._created(self.create(item)) for item in data]
+        else:
+            result = self._created(self.update(self.instance, data) if self.instance is not None else self.create(data))
         self.instance = result
         return result
 
     async def asave(self, **kwargs: Any) -> Any:
         """``save()`` for async code: awaits ``create()`` / ``update()`` when they are ``async def``."""
+        from fastjango.orm import transaction
+
         data = self._save_data(kwargs)
         token = _ASYNC_SAVE.set(True)
         try:
-            result = self.update(self.instance, data) if self.instance is not None else self.create(data)
-            if inspect.isawaitable(result):
-                result = await result
+            if self.many:
+                async with transaction.atomic(using=self._write_alias()):
+                    result: Any = [await _settle(self.create(item)) for item in data]
+            else:
+                result = await _settle(
+                    self.update(self.instance, data) if self.instance is not None else self.create(data)
+                )
         finally:
             _ASYNC_SAVE.reset(token)
         self.instance = result
         return result
+
+
+async def _settle(result: Any) -> Any:
+    return await result if inspect.isawaitable(result) else result
 
 
 def in_async_save() -> bool:
@@ -603,6 +663,10 @@ def in_async_save() -> bool:
 
 def _output_failed(name: str, error: pydantic.ValidationError) -> NoReturn:
     first = error.errors(include_url=False)[0]
+    failure = _COMPUTE_FAILURE.get()
+    _COMPUTE_FAILURE.set(None)
+    if failure is not None and first["type"] == "get_attribute_error":
+        raise failure
     where = ".".join(str(part) for part in first["loc"])
     hint = ""
     if first["type"] == "missing":

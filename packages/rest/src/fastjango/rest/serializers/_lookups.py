@@ -25,10 +25,25 @@ class Lookup:
     path: tuple[str | int, ...]
     queryset: QuerySet[Any]
     message: str
-    #: ``exists``: a row must match; ``absent``: none may; ``fetch``: exactly one, stored in ``holder[key]``.
-    kind: Literal["exists", "absent", "fetch"]
+    #: ``exists``: a row must match; ``absent``: none may; ``fetch``: exactly one, stored in ``holder[key]``;
+    #: ``many``: one row per value of ``wanted`` (matched on ``attribute``), the rows stored in ``holder[key]``,
+    #: and ``message`` formatted with each missing ``{value}``.
+    kind: Literal["exists", "absent", "fetch", "many"]
     holder: MutableMapping[str, Any] | None = None
     key: str = ""
+    wanted: Sequence[Any] = ()
+    attribute: str = "pk"
+
+    def settle(self, rows: list[Any], errors: Any) -> Any:
+        """Match the rows of a ``many`` lookup with the wanted values: store them, or add one error per miss."""
+        found = {str(getattr(row, self.attribute)): row for row in rows}
+        missing = [value for value in self.wanted if str(value) not in found]
+        for value in missing:
+            errors = put_error(errors, self.path, self.message.format(value=value))
+        if not missing:
+            assert self.holder is not None
+            self.holder[self.key] = [found[str(value)] for value in self.wanted]
+        return errors
 
 
 def _raise(errors: Any) -> None:
@@ -47,6 +62,8 @@ def run_lookups(lookups: Sequence[Lookup], owner: str) -> None:
                     lookup.holder[lookup.key] = lookup.queryset.get()
                 except (ObjectDoesNotExist, MultipleObjectsReturned):
                     errors = put_error(errors, lookup.path, lookup.message)
+            elif lookup.kind == "many":
+                errors = lookup.settle(list(lookup.queryset), errors)
             elif lookup.queryset.exists() != (lookup.kind == "exists"):
                 errors = put_error(errors, lookup.path, lookup.message)
     except SynchronousOnlyOperation:
@@ -67,6 +84,8 @@ async def arun_lookups(lookups: Sequence[Lookup]) -> None:
                 lookup.holder[lookup.key] = await lookup.queryset.aget()
             except (ObjectDoesNotExist, MultipleObjectsReturned):
                 errors = put_error(errors, lookup.path, lookup.message)
+        elif lookup.kind == "many":
+            errors = lookup.settle([row async for row in lookup.queryset], errors)
         elif await lookup.queryset.aexists() != (lookup.kind == "exists"):
             errors = put_error(errors, lookup.path, lookup.message)
     _raise(errors)

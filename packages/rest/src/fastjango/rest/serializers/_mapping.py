@@ -4,7 +4,9 @@ The rules are DRF's: ``max_length``, ``choices`` (an enum), ``null`` →
 ``allow_null``, ``blank`` → ``allow_blank`` and not required, a default →
 not required (the model applies it), ``editable=False``, auto fields and the
 primary key → read-only, a foreign key ``author`` → ``PrimaryKeyRelatedField``
-with ``source="author_id"``.
+with ``source="author_id"``, a many-to-many ``tags`` →
+``PrimaryKeyRelatedField(many=True)`` (not required when ``blank``, which is
+the many-to-many default).
 """
 
 from __future__ import annotations
@@ -100,6 +102,18 @@ def field_for(model_field: orm.Field[Any], extra: dict[str, Any]) -> rest.Field:
             return rest.PrimaryKeyRelatedField(pk_type=_pk_type(remote), **options)
         options.setdefault("queryset", remote._default_manager.all())
         return rest.PrimaryKeyRelatedField(pk_type=_pk_type(remote), **options)
+
+    if isinstance(model_field, orm.ManyToManyField):
+        remote = model_field.remote_model
+        if remote is None:
+            raise ImproperlyConfigured(
+                f"{model_field.model.__name__}.{model_field.name} points at {model_field.to!r}, which is not "
+                "defined yet; import the model's app before using the serializer."
+            )
+        options.pop("allow_null", None)  # a relation is empty, never null
+        if not options.get("read_only"):
+            options.setdefault("queryset", remote._default_manager.all())
+        return rest.PrimaryKeyRelatedField(many=True, pk_type=_pk_type(remote), **options)
 
     if model_field.choices is not None:
         return rest.ChoiceField([value for value, _ in model_field.choices], **options)

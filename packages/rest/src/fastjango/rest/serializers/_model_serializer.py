@@ -7,6 +7,18 @@ the children: the existing ones are deleted and the submitted ones created;
 a nested field absent from the data (a partial update) leaves them alone.
 Any child that fails rolls the whole block back, and the failure is reported
 at the child's path (``{"comments": [{}, {"body": ["..."]}]}``).
+
+A nested serializer on a forward foreign key (``author = AuthorSerializer()``)
+is written first: created with the row, or, on update, written into the row
+the key points at (created when there is none). Many-to-many fields
+(``PrimaryKeyRelatedField(many=True)`` / ``SlugRelatedField(many=True)``) are
+set through the relation's manager after the row is saved, in the same
+block; a field absent from the data leaves the relation alone, ``[]`` clears
+it.
+
+``Meta.depth = N`` outputs forward foreign keys and many-to-many relations as
+read-only nested serializers of the related model (all its fields), N levels
+down, as DRF does.
 """
 
 from __future__ import annotations
@@ -20,13 +32,14 @@ from fastjango.orm import transaction
 from fastjango.orm.db.router import db_for_write
 from fastjango.orm.exceptions import FieldDoesNotExist
 from fastjango.orm.fields import ForeignKey, ManyToManyField
-from fastjango.orm.fields.related import ReverseRelation
+from fastjango.orm.fields.related import ManyToManyReverse, ReverseRelation
 from fastjango.orm.models import Model
-from fastjango.rest.serializers._base import Serializer, in_async_save
+from fastjango.orm.query.prefetch import PREFETCH_CACHE
+from fastjango.rest.serializers._base import Serializer, _settle, in_async_save
 from fastjango.rest.serializers._errors import NON_FIELD_ERRORS, ValidationError
 from fastjango.rest.serializers._lookups import Lookup
 from fastjango.rest.serializers._mapping import field_for
-from fastjango.rest.serializers.fields import Field, PrimaryKeyRelatedField
+from fastjango.rest.serializers.fields import Field, PrimaryKeyRelatedField, RelatedField
 
 __all__ = ["ModelSerializer"]
 
@@ -46,12 +59,36 @@ def _model_field(model: type[Model], name: str) -> Any:
         return None
 
 
+class _Parts:
+    """``validated_data`` split by how each part is saved (see ``ModelSerializer._split``)."""
+
+    __slots__ = ("children", "many", "parents", "plain")
+
+    def __init__(self) -> None:
+        #: The row's own values.
+        self.plain: dict[str, Any] = {}
+        #: Nested serializers of forward foreign keys: written before the row.
+        self.parents: list[tuple[str, Serializer, ForeignKey[Any], Any]] = []
+        #: Nested serializers of reverse foreign keys: written after the row.
+        self.children: list[tuple[str, Serializer, Any]] = []
+        #: Many-to-many fields (accessor name, rows): set after the row.
+        self.many: list[tuple[str, list[Any]]] = []
+
+
+def _depth_serializer(owner: type[ModelSerializer], name: str, model: type[Model], depth: int) -> type[ModelSerializer]:
+    """The read-only nested serializer ``Meta.depth`` gives the relation ``name`` (all fields of ``model``)."""
+    meta = type("Meta", (), {"model": model, "fields": ALL_FIELDS, "depth": depth})
+    base = owner.__name__.removesuffix("Serializer")
+    class_name = f"{base}{name.title().replace('_', '')}Serializer"
+    return type(class_name, (ModelSerializer,), {"Meta": meta, "__module__": owner.__module__})
+
+
 class ModelSerializer(Serializer):
     """A serializer whose fields come from ``Meta.model`` (see the module docstring for nested writes).
 
     ``Meta`` options: ``model``, ``fields`` (``"__all__"`` or a list),
-    ``exclude``, ``read_only_fields`` and ``extra_kwargs``
-    (``{"password": {"write_only": True}}``).
+    ``exclude``, ``read_only_fields``, ``extra_kwargs``
+    (``{"password": {"write_only": True}}``) and ``depth``.
     """
 
     Meta: ClassVar[type]
@@ -81,7 +118,7 @@ class ModelSerializer(Serializer):
                 f'{cls.__name__}.Meta needs `fields` (a list, or "__all__") or `exclude`, '
                 "to say which fields are exposed."
             )
-        every = [field.name for field in model._meta.fields]
+        every = [field.name for field in (*model._meta.fields, *model._meta.many_to_many)]
         if fields == ALL_FIELDS or fields is None:
             names = every + [name for name in declared if name not in every]
         else:
@@ -105,6 +142,9 @@ class ModelSerializer(Serializer):
         declared = cls._declared_fields
         read_only = set(cls._meta_option("read_only_fields", ()) or ())
         extra_kwargs: Mapping[str, dict[str, Any]] = cls._meta_option("extra_kwargs", {}) or {}
+        depth = cls._meta_option("depth", 0) or 0
+        if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 10:
+            raise ImproperlyConfigured(f"{cls.__name__}.Meta.depth must be an integer from 0 to 10, not {depth!r}.")
         result: dict[str, Field] = {}
         for name in cls._names(model):
             if name in declared:
@@ -115,7 +155,7 @@ class ModelSerializer(Serializer):
                 result[name] = field
                 continue
             model_field = _model_field(model, name)
-            if model_field is None or isinstance(model_field, ManyToManyField | ReverseRelation):
+            if model_field is None or isinstance(model_field, ReverseRelation | ManyToManyReverse):
                 raise ImproperlyConfigured(
                     f"{cls.__name__}.Meta.fields names {name!r}, which is not a field of {model.__name__}"
                     + (
@@ -125,8 +165,15 @@ class ModelSerializer(Serializer):
                     )
                 )
             extra = dict(extra_kwargs.get(name, {}))
-            if name in read_only:
-                extra["read_only"] = True
+            if name in read_only or (isinstance(model_field, ManyToManyField) and model_field.through is not None):
+                extra["read_only"] = True  # rows of a through model of yours need more than the two keys
+            if depth and isinstance(model_field, ForeignKey | ManyToManyField) and model_field.remote_model:
+                nested = _depth_serializer(cls, name, model_field.remote_model, depth - 1)
+                many = isinstance(model_field, ManyToManyField)
+                field = nested(many=many, read_only=True, allow_null=bool(model_field.null) and not many)
+                field.bind(name)
+                result[name] = field
+                continue
             field = field_for(model_field, extra)
             field.bind(name)
             result[name] = field
@@ -197,16 +244,47 @@ class ModelSerializer(Serializer):
         return Lookup((*path, NON_FIELD_ERRORS), queryset, message, "absent")
 
     # ------------------------------------------------------------------ saving
-    def _split(self, validated_data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Serializer, Any]]]:
-        """The model's own values, and the nested serializers' values with their field names."""
-        plain = dict(validated_data)
-        nested: list[tuple[str, Serializer, Any]] = []
+    def _write_alias(self) -> str | None:
+        return db_for_write(self.model_class())
+
+    def _forward_key(self, accessor: str) -> ForeignKey[Any] | None:
+        """The foreign key (or one-to-one) of the model named ``accessor``, if it is one."""
+        model_field = _model_field(self.model_class(), accessor)
+        return model_field if isinstance(model_field, ForeignKey) and model_field.name == accessor else None
+
+    def _nested_instance(self, field: Serializer) -> Any:
+        """The loaded row a nested forward foreign key points at: what an update writes into (and checks against)."""
+        instance = self.instance
+        if field.many or not isinstance(instance, Model):
+            return None
+        key = self._forward_key(field.source_attrs[0])
+        if key is None:
+            return None
+        related = instance.__dict__.get(key.name)
+        target = key.target_field
+        if related is None or target is None:
+            return None
+        return related if getattr(related, target.attname) == instance.__dict__.get(key.attname) else None
+
+    def _split(self, validated_data: dict[str, Any]) -> _Parts:
+        """The model's own values, the nested serializers' values (parents, children) and the many-to-many rows."""
+        parts = _Parts()
+        parts.plain = dict(validated_data)
         for name, field in self._fields().items():
-            if isinstance(field, Serializer) and not field.read_only:
-                key = field.source_attrs[0]
-                if key in plain:
-                    nested.append((name, field, plain.pop(key)))
-        return plain, nested
+            if field.read_only:
+                continue
+            key = field.source_attrs[0]
+            if key not in parts.plain:
+                continue
+            if isinstance(field, Serializer):
+                foreign_key = self._forward_key(key)
+                if foreign_key is not None:
+                    parts.parents.append((name, field, foreign_key, parts.plain.pop(key)))
+                else:
+                    parts.children.append((name, field, parts.plain.pop(key)))
+            elif isinstance(field, RelatedField) and field.many:
+                parts.many.append((key, list(parts.plain.pop(key) or ())))
+        return parts
 
     def _relation(self, name: str, field: Serializer) -> ReverseRelation:
         model = self.model_class()
@@ -216,16 +294,16 @@ class ModelSerializer(Serializer):
                 return relation  # type: ignore[no-any-return]
         raise ImproperlyConfigured(
             f"{type(self).__name__}.{name} is a nested serializer written through {model.__name__}.{accessor}, "
-            f"which is not a reverse foreign key or one-to-one; give it read_only=True or a source= that is."
+            f"which is not a foreign key nor the reverse side of one; give it read_only=True or a source= that is."
         )
 
-    def _child(self, field: Serializer) -> ModelSerializer:
+    def _child(self, field: Serializer, partial: bool = False) -> ModelSerializer:
         if not isinstance(field, ModelSerializer):
             raise ImproperlyConfigured(
                 f"{type(self).__name__} cannot write the nested {type(field).__name__}: only a ModelSerializer "
                 "child is saved by the default create()/update(); override them or make the field read_only."
             )
-        child = field._spawn(False)
+        child = field._spawn(partial)
         assert isinstance(child, ModelSerializer)
         child._as_child = True
         return child
@@ -233,49 +311,61 @@ class ModelSerializer(Serializer):
     _as_child: bool = False
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        """Create the row (and nested children) in one transaction; under ``asave()`` this is awaitable."""
+        """Create the row (and nested rows, many-to-many links) in one transaction; awaitable under ``asave()``."""
         if in_async_save():
             return self._acreate(validated_data)
         model = self.model_class()
-        plain, nested = self._split(validated_data)
+        parts = self._split(validated_data)
         with transaction.atomic(using=db_for_write(model)):
-            instance = model(**plain)
+            self._write_parents(None, parts)
+            instance = model(**parts.plain)
             if self._as_child:
                 self._check_unique(instance)
             instance.save()
-            self._write_children(instance, nested, replace=False)
+            self._write_children(instance, parts.children, replace=False)
+            self._write_many(instance, parts.many)
         return instance
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        """Set the given values and save (and replace nested children given); awaitable under ``asave()``."""
+        """Set the given values and save (nested rows, many-to-many links too); awaitable under ``asave()``."""
         if in_async_save():
             return self._aupdate(instance, validated_data)
-        plain, nested = self._split(validated_data)
+        parts = self._split(validated_data)
         with transaction.atomic(using=db_for_write(type(instance))):
-            for key, value in plain.items():
+            self._write_parents(instance, parts)
+            for key, value in parts.plain.items():
                 setattr(instance, key, value)
+            if self._as_child:
+                self._check_unique(instance)
             instance.save()
-            self._write_children(instance, nested, replace=True)
+            self._write_children(instance, parts.children, replace=True)
+            self._write_many(instance, parts.many)
         return instance
 
     async def _acreate(self, validated_data: dict[str, Any]) -> Any:
         model = self.model_class()
-        plain, nested = self._split(validated_data)
+        parts = self._split(validated_data)
         async with transaction.atomic(using=db_for_write(model)):
-            instance = model(**plain)
+            await self._awrite_parents(None, parts)
+            instance = model(**parts.plain)
             if self._as_child:
                 await self._acheck_unique(instance)
             await instance.asave()
-            await self._awrite_children(instance, nested, replace=False)
+            await self._awrite_children(instance, parts.children, replace=False)
+            await self._awrite_many(instance, parts.many)
         return instance
 
     async def _aupdate(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        plain, nested = self._split(validated_data)
+        parts = self._split(validated_data)
         async with transaction.atomic(using=db_for_write(type(instance))):
-            for key, value in plain.items():
+            await self._awrite_parents(instance, parts)
+            for key, value in parts.plain.items():
                 setattr(instance, key, value)
+            if self._as_child:
+                await self._acheck_unique(instance)
             await instance.asave()
-            await self._awrite_children(instance, nested, replace=True)
+            await self._awrite_children(instance, parts.children, replace=True)
+            await self._awrite_many(instance, parts.many)
         return instance
 
     @staticmethod
@@ -292,6 +382,65 @@ class ModelSerializer(Serializer):
         except ModelValidationError as error:
             raise ValidationError(_model_errors(error)) from None
 
+    # ------------------------------------------------------------------ forward foreign keys, written first
+    def _write_parents(self, instance: Model | None, parts: _Parts) -> None:
+        for name, field, foreign_key, value in parts.parents:
+            related = getattr(instance, foreign_key.name) if instance is not None and value is not None else None
+            try:
+                if value is None:
+                    parent = None
+                elif related is not None:
+                    parent = self._child(field, self.partial).update(related, value)
+                else:
+                    parent = self._child(field).create(value)
+            except ValidationError as error:
+                raise ValidationError({name: error.detail}) from None
+            parts.plain[foreign_key.name] = parent
+
+    async def _awrite_parents(self, instance: Model | None, parts: _Parts) -> None:
+        for name, field, foreign_key, value in parts.parents:
+            related = None
+            if instance is not None and value is not None:
+                related = await instance.arelated(foreign_key.name)
+            try:
+                if value is None:
+                    parent = None
+                elif related is not None:
+                    parent = await _settle(self._child(field, self.partial).update(related, value))
+                else:
+                    parent = await _settle(self._child(field).create(value))
+            except ValidationError as error:
+                raise ValidationError({name: error.detail}) from None
+            parts.plain[foreign_key.name] = parent
+
+    # ------------------------------------------------------------------ many-to-many links, set after the row
+    @staticmethod
+    def _remember(instance: Model, accessor: str, rows: list[Any]) -> None:
+        """Keep the rows just linked as the relation's prefetched list, so the output needs no query."""
+        if all(isinstance(row, Model) for row in rows):
+            cache = instance.__dict__.setdefault(PREFETCH_CACHE, {})
+            cache[accessor] = list(rows)
+
+    def _manager(self, instance: Model, accessor: str) -> Any:
+        manager = getattr(instance, accessor, None)
+        if manager is None or not hasattr(manager, "aset"):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} writes a list of related rows to {type(instance).__name__}.{accessor}, "
+                "which is not a many-to-many relation; make the field read_only or override create()/update()."
+            )
+        return manager
+
+    def _write_many(self, instance: Model, many: list[tuple[str, list[Any]]]) -> None:
+        for accessor, rows in many:
+            self._manager(instance, accessor).set(rows)
+            self._remember(instance, accessor, rows)
+
+    async def _awrite_many(self, instance: Model, many: list[tuple[str, list[Any]]]) -> None:
+        for accessor, rows in many:
+            await self._manager(instance, accessor).aset(rows)
+            self._remember(instance, accessor, rows)
+
+    # ------------------------------------------------------------------ reverse foreign keys, written after the row
     def _children_of(
         self, nested: list[tuple[str, Serializer, Any]]
     ) -> list[tuple[str, Serializer, ForeignKey[Any], Any]]:

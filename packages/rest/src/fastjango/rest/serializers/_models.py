@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pydantic
 from pydantic import AliasPath, BaseModel, BeforeValidator, ConfigDict
 
-from fastjango.rest.serializers.fields import ChoiceField, Field, SerializerMethodField, empty
+from fastjango.rest.serializers.fields import ChoiceField, ComputedField, Field, empty
 
 if TYPE_CHECKING:
     from fastjango.rest.serializers._base import Serializer
@@ -25,7 +25,7 @@ __all__ = ["METHOD_PREFIX", "Mode", "attribute_name", "build_model"]
 
 Mode = Literal["input", "partial", "output"]
 
-#: The attribute a SerializerMethodField's value is read from on the row wrapper (see ``_base._WithMethods``).
+#: The attribute a ComputedField's value is read from on the row wrapper (see ``_base._WithMethods``).
 METHOD_PREFIX = "_fj_method_"
 
 
@@ -81,7 +81,7 @@ def _input_field(name: str, field: Field, mode: Mode) -> tuple[Any, Any]:
 def _output_field(name: str, field: Field) -> tuple[Any, Any]:
     from fastjango.rest.serializers._base import Serializer
 
-    path: list[str] = [METHOD_PREFIX + name] if isinstance(field, SerializerMethodField) else list(field.output_path)
+    path: list[str] = [METHOD_PREFIX + name] if isinstance(field, ComputedField) else list(field.output_path)
     alias: Any = path[0] if len(path) == 1 else AliasPath(*path)
     if isinstance(field, Serializer):
         annotation = _nested_type(field, "output")
@@ -105,7 +105,7 @@ def build_model(serializer: type[Serializer], mode: Mode) -> type[BaseModel]:
     """The ``mode`` model of ``serializer``: writable fields for input, readable ones for output."""
     definitions: dict[str, Any] = {}
     placeholders: set[str] = set()
-    for index, (name, field) in enumerate(serializer.get_fields().items()):
+    for index, (name, field) in enumerate(serializer._fields().items()):
         if mode == "output":
             if field.write_only:
                 continue

@@ -6,7 +6,9 @@ knows every attribute path its output reads (``source="author.name"``, a
 ``SlugRelatedField``, a nested serializer): the relations along those paths
 become ``select_related()`` lookups (to-one) and ``prefetch_related()``
 lookups (to-many, and anything below one), which list and detail views
-apply to their queryset.
+apply to their queryset. Many-to-many fields (``PrimaryKeyRelatedField(many=True)``)
+and the nested serializers of ``Meta.depth`` are found the same way; method
+fields and hyperlinks to the row itself read no relation.
 """
 
 from __future__ import annotations
@@ -58,12 +60,11 @@ def _walk(
     prefetch: list[str],
 ) -> None:
     from fastjango.rest.serializers._base import Serializer
-    from fastjango.rest.serializers.fields import SerializerMethodField
 
     for field in serializer_class._fields().values():
-        if field.write_only or isinstance(field, SerializerMethodField):
+        if field.write_only:
             continue
-        path = list(field.source_attrs) if isinstance(field, Serializer) else list(field.output_path)
+        path = list(field.source_attrs) if isinstance(field, Serializer) else list(field.related_path)
         current, many, lookup, reached = model, under_many, prefix, True
         for name in path:
             relation = _relation(current, name)

@@ -24,11 +24,13 @@ from fastjango.rest.serializers._errors import ValidationError
 
 if TYPE_CHECKING:
     from fastjango.orm.query import QuerySet
+    from fastjango.rest.serializers._base import Serializer
 
 __all__ = [
     "BooleanField",
     "CharField",
     "ChoiceField",
+    "ComputedField",
     "DateField",
     "DateTimeField",
     "DecimalField",
@@ -37,6 +39,8 @@ __all__ = [
     "EmailField",
     "Field",
     "FloatField",
+    "HyperlinkedIdentityField",
+    "HyperlinkedRelatedField",
     "IntegerField",
     "JSONField",
     "ListField",
@@ -127,6 +131,16 @@ class Field:
     def output_path(self) -> list[str]:
         """The attributes read, one after the other, to output this field."""
         return self.source_attrs
+
+    @property
+    def related_path(self) -> list[str]:
+        """The attributes whose relations the output reads (views load them with the rows; see ``_related``)."""
+        return self.output_path
+
+    @property
+    def plain_output(self) -> bool:
+        """Is the output the row's own attribute value, unchanged? (Then the ``_rows`` fast path may render it.)"""
+        return True
 
     # ------------------------------------------------------------------ Pydantic description
     def python_type(self) -> Any:
@@ -363,11 +377,37 @@ class DictField(Field):
         return dict[str, self.child.output_annotation()]  # type: ignore[misc]
 
 
-class SerializerMethodField(Field):
+class ComputedField(Field):
+    """Read-only: a value computed per object by :meth:`compute` (method fields, hyperlinks), never a column.
+
+    The output model reads it from a wrapper of the row, so such a field
+    turns off the no-validation row renderer of its serializer.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        options["read_only"] = True
+        super().__init__(**options)
+
+    def compute(self, obj: Any, serializer: Serializer) -> Any:
+        """The value output for ``obj``, rendered by ``serializer`` (whose ``context`` has the request)."""
+        raise NotImplementedError(f"{type(self).__name__}.compute() is not implemented.")
+
+    @property
+    def plain_output(self) -> bool:
+        return False
+
+    @property
+    def related_path(self) -> list[str]:
+        return []
+
+    def output_annotation(self) -> Any:
+        return Any
+
+
+class SerializerMethodField(ComputedField):
     """Read-only: the value ``get_<field name>(obj)`` (or ``method_name``) of the serializer returns."""
 
     def __init__(self, method_name: str | None = None, **options: Any) -> None:
-        options["read_only"] = True
         super().__init__(**options)
         self.method_name = method_name
 
@@ -375,23 +415,77 @@ class SerializerMethodField(Field):
         super().bind(field_name)
         self.method_name = self.method_name or f"get_{field_name}"
 
-    def output_annotation(self) -> Any:
-        return Any
+    def compute(self, obj: Any, serializer: Serializer) -> Any:
+        assert self.method_name
+        return getattr(serializer, self.method_name)(obj)
+
+
+def _listed_related(value: Any) -> list[Any]:
+    """The related objects of a to-many attribute: a list, a QuerySet or a related manager (``post.tags``)."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    if hasattr(value, "all") and callable(value.all):
+        return list(value.all())
+    return list(value)
 
 
 class RelatedField(Field):
-    """The base of fields that name another model's row; they are checked against the database."""
+    """The base of fields that name another model's row; they are checked against the database.
 
-    def __init__(self, *, queryset: QuerySet[Any] | None = None, **options: Any) -> None:
+    With ``many=True`` the value is a list (a many-to-many relation, read
+    from the prefetched related objects); the submitted list is checked with
+    one query, duplicates are dropped, and the validated value is the list of
+    rows in the order given.
+    """
+
+    def __init__(self, *, queryset: QuerySet[Any] | None = None, many: bool = False, **options: Any) -> None:
         super().__init__(**options)
         if queryset is None and not self.read_only:
             raise TypeError(f"{type(self).__name__} needs queryset= unless it is read_only=True.")
         self.queryset = queryset
+        self.many = many
 
     def get_queryset(self) -> QuerySet[Any]:
         """A fresh copy of ``queryset`` (a QuerySet caches its rows)."""
         assert self.queryset is not None
         return self.queryset.all()
+
+    @property
+    def plain_output(self) -> bool:
+        return not self.many
+
+    #: The attribute of a related row that the submitted values name (``pk``, or the slug field).
+    @property
+    def match_attribute(self) -> str:
+        return "pk"
+
+    def item_type(self) -> Any:
+        """The type of one value (a primary key, a slug)."""
+        return Any
+
+    def python_type(self) -> Any:
+        item = self.item_type()
+        return list[item] if self.many else item  # type: ignore[valid-type]
+
+    def output_of(self, related: Any) -> Any:
+        """What one related row is output as."""
+        return getattr(related, self.match_attribute)
+
+    def output_annotation(self) -> Any:
+        if not self.many:
+            return super().output_annotation()
+        convert = self.output_of
+
+        def items(value: Any) -> list[Any]:
+            return [convert(item) for item in _listed_related(value)]
+
+        return Annotated[list[self.item_type()], BeforeValidator(items)]  # type: ignore[misc]
+
+    def missing_message(self, value: Any) -> str:
+        """The error for a submitted value that names no row."""
+        return f'Invalid pk "{value}" - object does not exist.'
 
 
 class PrimaryKeyRelatedField(RelatedField):
@@ -400,14 +494,16 @@ class PrimaryKeyRelatedField(RelatedField):
     The validated value is the primary key itself, stored under ``source``.
     ModelSerializer maps a foreign key ``author`` to this field with
     ``source="author_id"``, so saving writes the column without a query and
-    reading it needs no join.
+    reading it needs no join. With ``many=True`` (a many-to-many relation,
+    ``tags``) the value is a list of primary keys; the validated value is the
+    list of rows.
     """
 
     def __init__(self, *, pk_type: Any = None, **options: Any) -> None:
         super().__init__(**options)
         self.pk_type = pk_type
 
-    def python_type(self) -> Any:
+    def item_type(self) -> Any:
         if self.pk_type is not None:
             return self.pk_type
         if self.queryset is not None:
@@ -428,15 +524,132 @@ def _pk_of(value: Any) -> Any:
 
 
 class SlugRelatedField(RelatedField):
-    """The related row named by a unique ``slug_field``; the validated value is that row (one query)."""
+    """The related row named by a unique ``slug_field``; the validated value is that row (one query).
+
+    With ``many=True`` the value is a list of slugs and the validated value
+    the list of rows.
+    """
 
     def __init__(self, *, slug_field: str, **options: Any) -> None:
         super().__init__(**options)
         self.slug_field = slug_field
 
-    def python_type(self) -> Any:
+    @property
+    def match_attribute(self) -> str:
+        return self.slug_field
+
+    def item_type(self) -> Any:
         return str
 
     @property
     def output_path(self) -> list[str]:
-        return [*self.source_attrs, self.slug_field]
+        return self.source_attrs if self.many else [*self.source_attrs, self.slug_field]
+
+    def missing_message(self, value: Any) -> str:
+        return f"Object with {self.slug_field}={value} does not exist."
+
+
+def _url_for(field: Field, view_name: str, kwargs: dict[str, Any], serializer: Serializer) -> str:
+    """The URL of the route ``view_name``: absolute when the serializer's context has the request."""
+    from fastjango.core.exceptions import ImproperlyConfigured, NoReverseMatch
+    from fastjango.core.urls import reverse
+
+    try:
+        path = reverse(view_name, kwargs=kwargs)
+    except NoReverseMatch as error:
+        raise ImproperlyConfigured(
+            f"{type(serializer).__name__}.{field.field_name} ({type(field).__name__}) could not reverse "
+            f"view_name={view_name!r} with {kwargs} ({error}); fix view_name, or include the router the "
+            "viewset is registered on in the URL conf (routers name their routes '<basename>-list' and "
+            "'<basename>-detail')."
+        ) from None
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class HyperlinkedIdentityField(ComputedField):
+    """Read-only: the URL of the object itself (``"url": "http://host/api/posts/3/"``).
+
+    The path is ``reverse(view_name, kwargs={lookup_url_kwarg: obj.<lookup_field>})``,
+    made absolute with the ``request`` of the serializer's context (views
+    pass it), relative otherwise.
+    """
+
+    def __init__(
+        self,
+        view_name: str,
+        *,
+        lookup_field: str = "pk",
+        lookup_url_kwarg: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.view_name = view_name
+        self.lookup_field = lookup_field
+        self.lookup_url_kwarg = lookup_url_kwarg or lookup_field
+
+    def output_annotation(self) -> Any:
+        return str
+
+    def compute(self, obj: Any, serializer: Serializer) -> Any:
+        value = getattr(obj, self.lookup_field)
+        return _url_for(self, self.view_name, {self.lookup_url_kwarg: value}, serializer)
+
+
+class HyperlinkedRelatedField(ComputedField):
+    """Read-only: the URL of a related object (a foreign key ``author`` as ``"http://host/api/authors/2/"``).
+
+    With the default ``lookup_field="pk"`` the key column (``author_id``) is
+    read, so no join is needed. Only ``read_only=True`` is supported.
+    """
+
+    def __init__(
+        self,
+        view_name: str,
+        *,
+        lookup_field: str = "pk",
+        lookup_url_kwarg: str | None = None,
+        **options: Any,
+    ) -> None:
+        if not options.pop("read_only", False):
+            raise TypeError("HyperlinkedRelatedField is read-only for now: pass read_only=True.")
+        options.setdefault("allow_null", True)
+        super().__init__(**options)
+        self.view_name = view_name
+        self.lookup_field = lookup_field
+        self.lookup_url_kwarg = lookup_url_kwarg or lookup_field
+
+    def output_annotation(self) -> Any:
+        return str
+
+    @property
+    def related_path(self) -> list[str]:
+        return self.source_attrs[:-1] if self.lookup_field == "pk" else self.source_attrs
+
+    def _value(self, obj: Any) -> Any:
+        *path, last = self.source_attrs
+        for name in path:
+            obj = getattr(obj, name)
+            if obj is None:
+                return None
+        if self.lookup_field == "pk":
+            meta = getattr(obj, "_meta", None)
+            field = _model_field(meta, last) if meta is not None else None
+            attname = getattr(field, "attname", None)
+            if attname and attname != last:
+                return getattr(obj, attname)  # the key column: no join, no query
+        related = getattr(obj, last)
+        return None if related is None else getattr(related, self.lookup_field)
+
+    def compute(self, obj: Any, serializer: Serializer) -> Any:
+        value = self._value(obj)
+        if value is None:
+            return None
+        return _url_for(self, self.view_name, {self.lookup_url_kwarg: value}, serializer)
+
+
+def _model_field(meta: Any, name: str) -> Any:
+    try:
+        return meta.get_field(name)
+    except Exception:
+        return None

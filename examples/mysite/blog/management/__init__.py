@@ -1,0 +1,1 @@
+"""Management of the blog app: its manage.py commands live in ``commands``."""

@@ -1,0 +1,1 @@
+"""Database migrations of the blog app; the ORM plugin writes them here."""
