@@ -327,9 +327,9 @@ def test_publish_sets_the_status_once(api: httpx2.Client) -> None:
     assert api.get(f"/api/posts/{post['id']}/").json()["status"] == "published"
     assert api.post("/api/posts/999999/publish/").status_code == 404
     # `status` is read-only: the publish action is the one way to change it.
-    ignored = api.patch(f"/api/posts/{post['id']}/", json={"status": "draft"})
-    assert ignored.status_code == 200
-    assert ignored.json()["status"] == "published"
+    refused = api.patch(f"/api/posts/{post['id']}/", json={"status": "draft"})
+    assert refused.status_code == 400 and refused.json() == {"status": ["This field is read-only."]}
+    assert api.get(f"/api/posts/{post['id']}/").json()["status"] == "published"
 
 
 def test_comments_are_listed_and_created_under_their_post(api: httpx2.Client) -> None:

@@ -155,8 +155,8 @@ async def test_create_read_update_delete(async_client: Any, backend: str) -> Non
     assert (await async_client.get(f"/api/posts/{pk}/")).json() == post
     patched = await async_client.patch(f"/api/posts/{pk}/", json={"title": "Hello again"}, headers=TOKEN)
     assert patched.status_code == 200 and patched.json()["title"] == "Hello again"
-    ignored = await async_client.patch(f"/api/posts/{pk}/", json={"status": "published"}, headers=TOKEN)
-    assert ignored.json()["status"] == "draft"  # read-only: silently not written
+    refused = await async_client.patch(f"/api/posts/{pk}/", json={"status": "published"}, headers=TOKEN)
+    assert refused.status_code == 400 and refused.json() == {"status": ["This field is read-only."]}
 
     published = await async_client.post(f"/api/posts/{pk}/publish/", headers=TOKEN)
     assert published.status_code == 200 and published.json()["status"] == "published"

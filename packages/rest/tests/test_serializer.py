@@ -70,7 +70,10 @@ VALID = {"name": "Blue", "artist_email": "joni@example.com", "tracks": [{"title"
 
 
 def test_valid_data_gives_validated_data_keyed_by_source_with_defaults_applied() -> None:
-    serializer = AlbumSerializer(data={**VALID, "year": "1971", "plays": 99})
+    refused = AlbumSerializer(data={**VALID, "plays": 99, "bonus": 1})
+    assert not refused.is_valid()
+    assert refused.errors == {"plays": ["This field is read-only."], "bonus": ["Unknown field."]}
+    serializer = AlbumSerializer(data={**VALID, "year": "1971"})
     assert serializer.is_valid(), serializer.errors
     assert serializer.errors == {}
     assert serializer.validated_data == {

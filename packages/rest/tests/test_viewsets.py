@@ -99,6 +99,11 @@ async def test_bad_input_is_a_clear_4xx(async_client: Any, backend: str) -> None
     missing = await async_client.post("/api/posts/", json={})
     assert missing.status_code == 400
     assert missing.json()["title"] == ["This field is required."]
+    unknown = await async_client.post("/api/posts/", json={"title": "x", "author": author.pk, "colour": "red"})
+    assert unknown.status_code == 400 and unknown.json() == {"colour": ["Unknown field."]}
+    read_only = await async_client.post("/api/posts/", json={"id": 7, "title": "x", "author": author.pk})
+    assert read_only.status_code == 400 and read_only.json() == {"id": ["This field is read-only."]}
+    assert await Post.objects.acount() == 0  # nothing was written by any of them
     not_json = await async_client.post("/api/posts/", content=b"<xml/>", headers={"content-type": "application/xml"})
     assert not_json.status_code == 415
     assert (await async_client.get("/api/posts/abc/")).status_code == 404

@@ -123,6 +123,10 @@ class Serializer(Field, metaclass=SerializerMeta):
     _fj_models: ClassVar[dict[str, type[BaseModel]]]
     _fj_list_adapter: ClassVar[TypeAdapter[list[Any]]]
     _fj_row_renderer: ClassVar[RowRenderer | None]
+    #: Input naming a field the serializer does not accept (unknown, or read-only) is a 400 for that
+    #: field ("Unknown field." / "This field is read-only."), not silently dropped as in DRF.
+    #: Set to ``False`` for DRF's behaviour (clients that send back what they read, ``id`` included).
+    reject_unknown_fields: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -234,7 +238,14 @@ class Serializer(Field, metaclass=SerializerMeta):
         try:
             validated = model.model_validate(data)
         except pydantic.ValidationError as error:
-            raise ValidationError(errors_from_pydantic(error, data)) from None
+            detail = errors_from_pydantic(error, data)
+            if isinstance(detail, dict):
+                fields = self._fields()
+                for name, messages in detail.items():
+                    field = fields.get(name)
+                    if field is not None and field.read_only and messages == ["Unknown field."]:
+                        detail[name] = ["This field is read-only."]
+            raise ValidationError(detail) from None
         return self._values_of(validated, self.partial)
 
     def _values_of(self, validated: BaseModel, partial: bool) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def _message(error: Any) -> str:
     if _null(error):
         return "This field may not be null."
     messages: dict[str, str] = {
+        "extra_forbidden": "Unknown field.",
         "string_too_long": "Ensure this field has no more than {max_length} characters.",
         "string_too_short": "Ensure this field has at least {min_length} characters.",
         "string_type": "Not a valid string.",

@@ -120,7 +120,11 @@ def build_model(serializer: type[Serializer], mode: Mode) -> type[BaseModel]:
     config = (
         ConfigDict(from_attributes=True, populate_by_name=False)
         if mode == "output"
-        else ConfigDict(extra="ignore", populate_by_name=False, json_schema_extra=_schema_without(placeholders))
+        else ConfigDict(
+            extra="forbid" if serializer.reject_unknown_fields else "ignore",
+            populate_by_name=False,
+            json_schema_extra=_schema_without(placeholders),
+        )
     )
     base_name = serializer.__name__.removesuffix("Serializer") or serializer.__name__
     model: type[BaseModel] = pydantic.create_model(
