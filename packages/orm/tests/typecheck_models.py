@@ -86,3 +86,24 @@ async def check(writer: Writer, article: Article) -> None:
     assert_type(statement.whereclause is not None, bool)
     anything: Any = Writer.objects.values("name")
     del anything
+
+
+class Label(Model):
+    name = fields.CharField(max_length=20)
+
+    class Meta:
+        app_label = "typecheck"
+
+
+class Labelled(Model):
+    labels = fields.ManyToManyField(Label, blank=True)
+
+    class Meta:
+        app_label = "typecheck"
+
+
+async def many_to_many_attributes_are_managers(item: Labelled, label: Label) -> None:
+    from fastjango.orm.related import ManyRelatedManager
+
+    assert_type(item.labels, ManyRelatedManager)
+    await item.labels.aset([label])

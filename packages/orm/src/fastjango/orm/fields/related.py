@@ -21,8 +21,11 @@ from fastjango.orm.exceptions import ImproperlyConfigured
 from fastjango.orm.fields.base import Field, FieldOptions
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import InstrumentedAttribute
+
     from fastjango.orm.deletion import Collector
     from fastjango.orm.models.base import Model
+    from fastjango.orm.related import ManyRelatedManager
 
 __all__ = [
     "CASCADE",
@@ -349,6 +352,16 @@ class ManyToManyField(Field[_M], Generic[_M]):
     is_relation = True
     many_to_many = True
     concrete = False
+
+    if TYPE_CHECKING:
+        # On an instance the attribute is the relation's manager (``post.tags.aset([...])``), not a row.
+        @overload  # type: ignore[override]
+        def __get__(self, instance: None, owner: Any) -> InstrumentedAttribute[_M]: ...
+
+        @overload
+        def __get__(self, instance: object, owner: Any) -> ManyRelatedManager: ...
+
+        def __get__(self, instance: object | None, owner: Any) -> InstrumentedAttribute[_M] | ManyRelatedManager: ...
 
     @overload
     def __init__(
