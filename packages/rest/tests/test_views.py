@@ -182,6 +182,22 @@ class HeaderVersioned(APIView):
         return Response({"version": request.version})
 
 
+class QueryVersioning(versioning.QueryParameterVersioning):
+    allowed_versions = ["1", "2"]
+    default_version = "1"
+
+
+class QueryVersionedAuthors(generics.ListAPIView):
+    """A list endpoint: ``?version=`` is accepted beside its own parameters."""
+
+    queryset = Author.objects.order_by("name")
+    serializer_class = AuthorSerializer
+    versioning_class = QueryVersioning
+
+    async def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response({"version": request.version, "count": await self.get_queryset().acount()})
+
+
 class PathVersioning(versioning.URLPathVersioning):
     allowed_versions = ["v1", "v2"]
 
@@ -204,6 +220,7 @@ urlpatterns = [
     path("api/", include((router.urls + comments.urls, "api"))),
     path("<version>/whoami/", VersionedView.as_view()),
     path("versioned/", HeaderVersioned.as_view()),
+    path("query-versioned/", QueryVersionedAuthors.as_view()),
 ]
 
 
@@ -322,6 +339,10 @@ async def test_versioning(async_client: Any, backend: str) -> None:
     assert chosen.json() == {"version": "2.0"} and "Accept" in chosen.headers["vary"]
     refused = await async_client.get("/versioned/", headers={"Accept": "application/json; version=3.0"})
     assert refused.status_code == 406
+    assert (await async_client.get("/query-versioned/")).json() == {"version": "1", "count": 0}
+    assert (await async_client.get("/query-versioned/?version=2")).json()["version"] == "2"
+    assert (await async_client.get("/query-versioned/?version=7")).status_code == 404
+    assert (await async_client.get("/query-versioned/?versoin=2")).status_code == 400  # a typo is not ignored
 
 
 async def test_docs_and_schema(async_client: Any, backend: str) -> None:
