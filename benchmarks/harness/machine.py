@@ -14,6 +14,8 @@ __all__ = ["PACKAGES", "describe_machine", "load_average"]
 #: Distributions whose versions the report records.
 PACKAGES = (
     "fastjango-core",
+    "fastjango-orm",
+    "fastjango-rest",
     "fastapi",
     "starlette",
     "pydantic",

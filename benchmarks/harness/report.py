@@ -22,6 +22,7 @@ from typing import Any
 from harness.wrk import WrkResult
 
 __all__ = [
+    "IN_PROCESS_SCENARIO",
     "TARGETS",
     "TARGET_STACKS",
     "C10kResult",
@@ -127,10 +128,38 @@ TARGETS = (
         "for information: default middleware + security headers vs bare FastAPI",
         promise=False,
     ),
+    # fastjango-rest (issue 7): a ModelViewSet against the hand-written FastAPI + SQLAlchemy ORM
+    # endpoints and against Django + DRF's ModelViewSet, on the database scenarios.
+    Target("item", "fastjango-rest", "fastapi", 2.0, "REST retrieve at least 2x FastAPI + SQLAlchemy"),
+    Target("item", "fastjango-rest", "django-drf", 3.0, "REST retrieve at least 3x Django + DRF"),
+    Target("list", "fastjango-rest", "fastapi", 2.0, "REST 20-row list at least 2x FastAPI + SQLAlchemy"),
+    Target("list", "fastjango-rest", "django-drf", 3.0, "REST 20-row list at least 3x Django + DRF"),
+    # Not a promise: what the viewset, serializer and router cost over plain function views.
+    Target(
+        "item",
+        "fastjango-rest",
+        "fastjango",
+        0.90,
+        "for information: REST viewset vs plain fastjango views",
+        promise=False,
+    ),
+    Target(
+        "list",
+        "fastjango-rest",
+        "fastjango",
+        0.90,
+        "for information: REST viewset vs plain fastjango views",
+        promise=False,
+    ),
 )
 
-#: The stacks the targets compare: ``hello`` gets extra passes on them.
-TARGET_STACKS = tuple(dict.fromkeys(name for t in TARGETS for name in (t.numerator, t.denominator)))
+#: The scenario the in-process CPU measurement runs (its ratios only cross-check that scenario's targets).
+IN_PROCESS_SCENARIO = "hello"
+
+#: The stacks the ``hello`` targets compare: ``hello`` gets extra passes on them.
+TARGET_STACKS = tuple(
+    dict.fromkeys(name for t in TARGETS if t.scenario == "hello" for name in (t.numerator, t.denominator))
+)
 
 
 def _median(values: list[float]) -> float | None:
@@ -219,11 +248,11 @@ def summary_table(summaries: list[CellSummary], reference: str, titles: dict[str
 def evaluate_targets(
     cells: list[CellResult],
     in_process_ns: dict[str, list[float]] | None = None,
-    paired: dict[tuple[str, str], list[float]] | None = None,
+    paired: dict[tuple[str, str, str], list[float]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each target's ratios, their medians, and whether it is met (None when not measured).
 
-    ``paired`` holds, per (numerator, denominator), the per-round ratios of the
+    ``paired`` holds, per (scenario, numerator, denominator), the per-round ratios of the
     two stacks loaded at once on one CPU (``harness.paired``). When a target has
     them they decide the verdict: both sides ran at the same CPU speed, so the
     machine's drift cancels out. Otherwise the median of the per-pass
@@ -233,10 +262,15 @@ def evaluate_targets(
     """
     evaluated = []
     for target in TARGETS:
+        sides = (target.numerator, target.denominator)
         ratios = pass_ratios(cells, target.scenario, target.numerator, target.denominator)
         ratio = _median(ratios)
-        rounds = in_process_ratios(in_process_ns or {}, target.numerator, target.denominator)
-        paired_rounds = (paired or {}).get((target.numerator, target.denominator), [])
+        rounds = (
+            in_process_ratios(in_process_ns or {}, target.numerator, target.denominator)
+            if target.scenario == IN_PROCESS_SCENARIO
+            else []
+        )
+        paired_rounds = (paired or {}).get((target.scenario, target.numerator, target.denominator), [])
         paired_ratio = _median(paired_rounds)
         deciding = paired_ratio if paired_ratio is not None else ratio
         evaluated.append(
@@ -249,10 +283,24 @@ def evaluate_targets(
                 "in_process_ratio": _median(rounds),
                 "in_process_rounds": rounds,
                 "decided_by": "paired" if paired_ratio is not None else "passes",
+                "requests_per_s": [_median_of(cells, target.scenario, name, "requests_per_s") for name in sides],
+                "p99_ms": [_median_of(cells, target.scenario, name, "p99") for name in sides],
                 "met": None if deciding is None else deciding >= target.minimum,
             }
         )
     return evaluated
+
+
+def _median_of(cells: list[CellResult], scenario: str, stack: str, measure: str) -> float | None:
+    """The median over passes of one stack's requests/s (``"requests_per_s"``) or a latency percentile."""
+    results = [
+        cell.wrk
+        for cell in cells
+        if cell.scenario == scenario and cell.stack == stack and cell.status == "ok" and cell.wrk is not None
+    ]
+    if measure == "requests_per_s":
+        return _median([r.requests_per_s for r in results])
+    return _median([r.latency_ms[measure] for r in results])
 
 
 def in_process_ratios(per_request_ns: dict[str, list[float]], numerator: str, denominator: str) -> list[float]:
@@ -266,8 +314,8 @@ def in_process_ratios(per_request_ns: dict[str, list[float]], numerator: str, de
 def targets_table(evaluated: list[dict[str, Any]]) -> str:
     lines = [
         "| target | paired ratio (median of rounds) | req/s ratio of separate passes (median) | min - max "
-        "| needed | result | in-process CPU ratio (median of rounds) |",
-        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| needed | result | in-process CPU ratio (median of rounds) | req/s (median) | p99 ms (median) |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for t in evaluated:
         met = "not measured" if t["met"] is None else ("met" if t["met"] else "MISSED")
@@ -279,9 +327,11 @@ def targets_table(evaluated: list[dict[str, Any]]) -> str:
         in_process = "-" if t["in_process_ratio"] is None else f"{t['in_process_ratio']:.3f}"
         if t["in_process_rounds"]:
             in_process += f" ({len(t['in_process_rounds'])} rounds)"
+        rates = " / ".join(_number(value) for value in t["requests_per_s"])
+        p99 = " / ".join(_number(value, 2) for value in t["p99_ms"])
         lines.append(
             f"| {t['meaning']} ({t['scenario']}: {t['numerator']} / {t['denominator']}) | {paired} | {ratio} "
-            f"| {spread} | ≥ {t['minimum']:.2f} | {met} (by {t['decided_by']}) | {in_process} |"
+            f"| {spread} | ≥ {t['minimum']:.2f} | {met} (by {t['decided_by']}) | {in_process} | {rates} | {p99} |"
         )
     return "\n".join(lines)
 

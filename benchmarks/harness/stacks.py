@@ -111,6 +111,13 @@ STACKS: dict[str, Stack] = {
             environ={"FASTJANGO_SETTINGS_MODULE": "stacks.fastjango_app.settings"},
         ),
         Stack(
+            name="fastjango-rest",
+            description="fastjango, default MIDDLEWARE; fastjango-rest ModelViewSet + ModelSerializer + SimpleRouter",
+            server="uvicorn",
+            target="stacks.fastjango_app.asgi:application",
+            environ={"FASTJANGO_SETTINGS_MODULE": "stacks.fastjango_app.settings_rest"},
+        ),
+        Stack(
             name="django-drf",
             description="Django + DRF (ModelSerializer + ModelViewSet), gunicorn gthread, persistent connections",
             server="gunicorn",
