@@ -254,8 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.paired_rounds > 0:
         by_name = {stack.name: stack for stack in stacks}
         run_scenarios = {scenario.name for scenario in scenarios}
+        paired_scenarios: set[str] = set()
         for target in report.TARGETS:
             if target.scenario in run_scenarios and target.numerator in by_name and target.denominator in by_name:
+                if args.smoke and target.scenario in paired_scenarios:
+                    continue  # the smoke run checks the pairing works once per scenario, not every target
+                paired_scenarios.add(target.scenario)
                 progress(
                     f"paired: {target.numerator} and {target.denominator} loaded at once on CPU {options.server_cpu}, "
                     f"{args.paired_rounds} rounds of {args.paired_duration:g} s"

@@ -55,3 +55,10 @@ def make_project() -> Iterator[Callable[..., Project]]:
 
     yield make
     reset_default_project()
+
+
+@pytest.fixture(autouse=True)
+def _settings_module_env_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``manage.py --settings`` sets ``FASTJANGO_SETTINGS_MODULE`` as Django's does; the CLI tests run it
+    in this process, so the variable is put back after every test (a leaked value names a deleted module)."""
+    monkeypatch.delenv("FASTJANGO_SETTINGS_MODULE", raising=False)

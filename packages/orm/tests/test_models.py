@@ -232,6 +232,36 @@ def test_model_declaration_errors_are_clear() -> None:
                 app_label = "library"
 
 
+def test_a_model_gets_the_fields_of_every_abstract_parent() -> None:
+    class Stamped(Model):
+        created = fields.DateTimeField(null=True)
+
+        class Meta:
+            abstract = True
+
+    class Named(Model):
+        name = fields.CharField(max_length=20)
+        created = fields.DateField(null=True)  # Stamped comes first in the MRO: its field wins
+
+        class Meta:
+            abstract = True
+
+    class Both(Stamped, Named):
+        extra = fields.IntegerField(default=0)
+
+        class Meta:
+            abstract = True
+
+    class Thing(Both):
+        class Meta:
+            app_label = "library"
+
+    names = [field.name for field in Thing._meta.concrete_fields]
+    assert names == ["id", "created", "name", "extra"]
+    assert isinstance(Thing._meta.get_field("created"), fields.DateTimeField)
+    assert "name" in Thing.__table__.columns and "created" in Thing.__table__.columns
+
+
 def test_date_default_and_auto_fields() -> None:
     ann = Author.objects.create(name="Ann", born=datetime.date(2000, 1, 1))
     assert Author.objects.get(pk=ann.pk).born == datetime.date(2000, 1, 1)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from fastjango.core import project as project_module
 from fastjango.core.conf import setting
 from fastjango.core.exceptions import ImproperlyConfigured
-from fastjango.core.project import _current_project, get_project, has_project
+from fastjango.core.project import _current_project
 
 __all__ = ["ApiSettings", "RestFrameworkSettings", "RestSettings", "api_settings", "import_from_string", "parse_rate"]
 
@@ -155,12 +155,11 @@ _cache: tuple[object, ApiSettings] | None = None
 def api_settings() -> ApiSettings:
     """The active project's ``REST_FRAMEWORK``, imported once per value of the setting.
 
-    Without an active project (a serializer used in a script), the defaults.
+    Without an active project (a serializer used in a script), the defaults;
+    reading them never loads a project as a side effect.
     """
     global _cache
     project = _current_project.get() or project_module._default_project
-    if project is None and has_project():
-        project = get_project()
     raw: Any = project.settings.get("REST_FRAMEWORK") if project is not None else None
     cached = _cache
     if cached is not None and cached[0] is raw:

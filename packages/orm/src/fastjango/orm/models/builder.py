@@ -157,9 +157,13 @@ class ModelBuilder:
 
     def _declared_fields(self, parent: type[Model] | None) -> dict[str, Field[Any]]:
         inherited: dict[str, Field[Any]] = {}
-        if parent is not None:
-            for name, field in getattr(parent, "_declared_fields", {}).items():
-                inherited[name] = field.clone()
+        # Every abstract model among the bases gives its fields (Django's AbstractUser is
+        # AbstractBaseUser + PermissionsMixin); the nearest in the MRO wins a name, and its order is kept.
+        for base in self.cls.__mro__[1:]:
+            if "_meta" in base.__dict__ and base._meta.abstract:
+                for name, field in base.__dict__.get("_declared_fields", {}).items():
+                    if name not in inherited:
+                        inherited[name] = field.clone()
         own = {name: value for name, value in self.cls.__dict__.items() if isinstance(value, Field)}
         for name in own:
             if name in inherited:

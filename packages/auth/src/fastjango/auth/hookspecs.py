@@ -1,0 +1,32 @@
+"""Hook specifications of fastjango-auth: what other plugins hear about logins.
+
+The signals plugin turns them into ``user_logged_in``, ``user_logged_out``
+and ``user_login_failed`` signals; any plugin may implement them directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastjango.core.hookspecs import hookspec
+
+__all__ = [
+    "fastjango_auth_user_logged_in",
+    "fastjango_auth_user_logged_out",
+    "fastjango_auth_user_login_failed",
+]
+
+
+@hookspec
+def fastjango_auth_user_logged_in(request: Any, user: Any) -> None:
+    """A user logged in (``login()`` / ``alogin()``): the session now holds them."""
+
+
+@hookspec
+def fastjango_auth_user_logged_out(request: Any, user: Any) -> None:
+    """A logged-in user logged out; called before the session is flushed."""
+
+
+@hookspec
+def fastjango_auth_user_login_failed(credentials: dict[str, Any], request: Any) -> None:
+    """``authenticate()`` found nobody; ``credentials`` has secret-looking values masked."""

@@ -1,0 +1,100 @@
+"""The ``auth`` plugin: its app (users, groups, permissions), settings, middleware and commands.
+
+Settings are declared by the modules that read them (sessions, CSRF) and
+combined here into the plugin's one settings schema.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel
+
+from fastjango.core.hookspecs import hookimpl
+
+__all__: list[str] = []
+
+logger = logging.getLogger("fastjango.auth")
+
+
+def _schemas() -> list[type[BaseModel]]:
+    from fastjango.auth.settings import AuthSettings
+
+    schemas: list[type[BaseModel]] = [AuthSettings]
+    try:
+        from fastjango.auth.sessions.settings import SessionSettings
+    except ImportError:  # pragma: no cover - sessions not built in this checkout
+        pass
+    else:
+        schemas.append(SessionSettings)
+    try:
+        from fastjango.auth.csrf import CsrfSettings
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        schemas.append(CsrfSettings)
+    return schemas
+
+
+@hookimpl
+def fastjango_addhooks(pluginmanager: Any) -> None:
+    from fastjango.auth import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def fastjango_settings_schema() -> type[BaseModel]:
+    schemas = _schemas()
+    combined: type[BaseModel] = pydantic.create_model("AuthPluginSettings", __base__=tuple(schemas))
+    return combined
+
+
+@hookimpl
+def fastjango_installed_apps() -> Sequence[str]:
+    return ["fastjango.auth", "fastjango.auth.sessions"]
+
+
+@hookimpl
+def fastjango_middleware(settings: Any) -> Sequence[Any]:
+    """Sessions, then CSRF checks (they need the session), then ``scope["user"]`` from the session."""
+    from fastjango.core.middleware import MiddlewareSpec
+
+    session = "fastjango.auth.sessions.middleware.SessionMiddleware"
+    authentication = "fastjango.auth.middleware.AuthenticationMiddleware"
+    specs = [MiddlewareSpec(session)]
+    try:
+        from fastjango.auth.csrf import CsrfMiddleware
+    except ImportError:  # pragma: no cover - CSRF not in this checkout
+        specs.append(MiddlewareSpec(authentication, after=session))
+    else:
+        specs.append(MiddlewareSpec(CsrfMiddleware, after=session))
+        specs.append(MiddlewareSpec(authentication, after=CsrfMiddleware))
+    return specs
+
+
+@hookimpl
+def fastjango_commands() -> Sequence[Any]:
+    try:
+        from fastjango.auth.commands import changepassword, createsuperuser
+    except ImportError:  # pragma: no cover
+        return []
+    return [createsuperuser, changepassword]
+
+
+@hookimpl(optionalhook=True)
+def fastjango_orm_post_migrate(project: Any, using: str, plan: Sequence[Any]) -> None:
+    """Create the add/change/delete/view permissions of every model (the ones missing)."""
+    from fastjango.auth.permissions import create_permissions
+    from fastjango.orm import DatabaseError
+
+    try:
+        created = create_permissions(using)
+    except DatabaseError as error:  # auth's own tables are not migrated on this database (yet)
+        logger.info("Permissions not created on %r: %s", using, error)
+        return
+    if created:
+        logger.info("Created %d permission(s) on %r.", created, using)
