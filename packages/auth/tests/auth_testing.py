@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastjango.auth.hashers import Argon2PasswordHasher
 from fastjango.core.project import Project
 from fastjango.orm.testing.backends import TEST_BACKENDS
 
 _projects: dict[tuple[str, tuple[tuple[str, Any], ...]], Project] = {}
 
 SECRET_KEY = "auth-tests-" + "k" * 60
+
+#: Argon2 at a test's cost (the format and the code paths are the real ones; only the work is small),
+#: so a login in a test takes milliseconds, not a quarter of a second.
+FAST_HASHERS = ["auth_testing.QuickArgon2PasswordHasher", "fastjango.auth.hashers.PBKDF2PasswordHasher"]
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
 
 
 def project_for(backend: str, **extra: Any) -> Project:
@@ -25,6 +36,7 @@ def project_for(backend: str, **extra: Any) -> Project:
                 "DATABASES": {"default": {"URL": TEST_BACKENDS[backend][0]}},
                 "ALLOWED_HOSTS": ["testserver"],
                 "SECRET_KEY": SECRET_KEY,
+                "PASSWORD_HASHERS": FAST_HASHERS,
                 **extra,
             },
             environ={},

@@ -78,11 +78,14 @@ def fastjango_middleware(settings: Any) -> Sequence[Any]:
 
 @hookimpl
 def fastjango_commands() -> Sequence[Any]:
+    from fastjango.auth.commands import changepassword, createsuperuser
+
+    commands: list[Any] = [createsuperuser, changepassword]
     try:
-        from fastjango.auth.commands import changepassword, createsuperuser
-    except ImportError:  # pragma: no cover
-        return []
-    return [createsuperuser, changepassword]
+        from fastjango.auth.sessions.commands import clearsessions
+    except ImportError:  # pragma: no cover - sessions not in this checkout
+        return commands
+    return [*commands, clearsessions]
 
 
 @hookimpl(optionalhook=True)
