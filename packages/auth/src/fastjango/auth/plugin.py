@@ -101,3 +101,17 @@ def fastjango_orm_post_migrate(project: Any, using: str, plan: Sequence[Any]) ->
         return
     if created:
         logger.info("Created %d permission(s) on %r.", created, using)
+
+
+@hookimpl
+def fastjango_validate_settings(settings: Any) -> list[str]:
+    from fastjango.auth.sessions.settings import check_session_settings
+
+    return list(check_session_settings(settings) or [])
+
+
+@hookimpl
+async def fastjango_shutdown() -> None:
+    from fastjango.auth.sessions import close_session_stores
+
+    await close_session_stores()
