@@ -144,7 +144,7 @@ async def test_inactive_users_and_permissions(async_client: Any, backend: str) -
     await async_client.post("/login/", json={"username": "ann", "password": PASSWORD})
     assert (await async_client.get("/staff/")).status_code == 403
     await acreate_permissions()
-    await ann.user_permissions.aadd(await Permission.objects.aget(codename="change_article"))
+    await ann.user_permissions.aadd(await Permission.objects.aget(app_label="auth_app", codename="change_article"))
     assert (await async_client.get("/staff/")).json() == {"ok": True}
     async_client.cookies.clear()
     assert (await async_client.get("/staff/")).status_code == 401
