@@ -160,7 +160,8 @@ class ModelBuilder:
         # Every abstract model among the bases gives its fields (Django's AbstractUser is
         # AbstractBaseUser + PermissionsMixin); the nearest in the MRO wins a name, and its order is kept.
         for base in self.cls.__mro__[1:]:
-            if "_meta" in base.__dict__ and base._meta.abstract:
+            meta = base.__dict__.get("_meta")
+            if meta is not None and meta.abstract:
                 for name, field in base.__dict__.get("_declared_fields", {}).items():
                     if name not in inherited:
                         inherited[name] = field.clone()
