@@ -54,3 +54,19 @@ def test_links_between_docs_resolve() -> None:
     for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
         for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text()):
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def test_every_auth_setting_is_in_the_auth_docs() -> None:
+    from fastjango.auth.plugin import fastjango_settings_schema
+
+    text = "\n".join(page.read_text() for page in [DOCS / "auth.md", *sorted((DOCS / "auth").glob("*.md"))])
+    missing = [name for name in fastjango_settings_schema().model_fields if f"`{name}`" not in text]
+    assert missing == [], f"settings of fastjango-auth missing from docs/auth.md and docs/auth/: {missing}"
+
+
+def test_the_auth_hooks_are_in_the_auth_guide() -> None:
+    from fastjango.auth import hookspecs as auth_hookspecs
+
+    text = (DOCS / "auth.md").read_text()
+    names = [name for name in dir(auth_hookspecs) if name.startswith("fastjango_auth_")]
+    assert names and all(f"`{name}(" in text for name in names)

@@ -39,6 +39,8 @@ _EXAMPLE_MODULES = ("mysite", "hello", "blog")
 #: Examples per operation and generation mode: enough to reach the edges, few enough to stay fast.
 MAX_EXAMPLES = 25
 _CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+#: A superuser: the generated requests reach the handlers, not only the permission checks.
+EDITOR = {"username": "editor", "password": "editor-Pass-w0rd-long"}
 
 
 def _environment(database: Path) -> dict[str, str]:
@@ -73,6 +75,22 @@ def blog_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         check=False,
     )
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    made = subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput"],
+        cwd=EXAMPLE,
+        env={
+            **environ,
+            "FASTJANGO_SUPERUSER_USERNAME": EDITOR["username"],
+            "FASTJANGO_SUPERUSER_EMAIL": "editor@example.org",
+            "FASTJANGO_SUPERUSER_PASSWORD": EDITOR["password"],
+        },
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
     _forget_example_modules()  # another test may have imported a project of its own called mysite
     sys.path.insert(0, str(EXAMPLE))
     importlib.invalidate_caches()
@@ -80,6 +98,8 @@ def blog_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         project = Project("mysite.settings", environ=environ)
         app = project.app
         with TestClient(app, base_url="http://localhost") as client:
+            token = client.post("/accounts/token/", data={"grant_type": "password", **EDITOR}).json()["access_token"]
+            client.headers["Authorization"] = f"Bearer {token}"
             assert client.post("/api/authors/", json={"name": "Ann", "email": "ann@example.org"}).status_code == 201
             for slug in ("python", "web"):
                 assert client.post("/api/tags/", json={"name": slug.title(), "slug": slug}).status_code == 201
@@ -96,6 +116,15 @@ def blog_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     finally:
         sys.path.remove(str(EXAMPLE))
         _forget_example_modules()
+
+
+@pytest.fixture(scope="module")
+def blog_token(blog_app: Any) -> str:
+    """The editor's access token (a superuser): generated writes pass the permission checks."""
+    with TestClient(blog_app, base_url="http://localhost") as client:
+        response = client.post("/accounts/token/", data={"grant_type": "password", **EDITOR})
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +151,21 @@ OPERATIONS = [
         ("/api/tags/{pk}/", ["GET", "PUT", "PATCH", "DELETE"]),
         ("/api/posts/{post_pk}/comments/", ["GET", "POST"]),
         ("/api/posts/{post_pk}/comments/{pk}/", ["GET", "PUT", "PATCH", "DELETE"]),
+        ("/accounts/login/", ["GET", "POST"]),
+        ("/accounts/logout/", ["POST"]),
+        ("/accounts/password/change/", ["POST"]),
+        ("/accounts/password/reset/", ["POST"]),
+        ("/accounts/password/reset/{uidb64}/{token}/", ["GET", "POST"]),
+        ("/accounts/token/", ["POST"]),
+        ("/accounts/token/refresh/", ["POST"]),
+        ("/accounts/token/revoke/", ["POST"]),
     ]
     for method in methods
 ]
 #: Operations with nothing to make invalid (no input, or one free-form string): valid requests only.
-_NO_INPUT = {"GET /", "GET /api/", "GET /hello/{name}/"}
+_NO_INPUT = {"GET /", "GET /api/", "GET /hello/{name}/", "GET /accounts/login/", "POST /accounts/logout/"}
+#: Operations that would end the editor's login or change its password: fuzzed without credentials.
+_ANONYMOUS = {"POST /accounts/logout/", "POST /accounts/password/change/", "POST /accounts/token/revoke/"}
 CASES = [
     pytest.param(label, mode, id=f"{label} {mode.value}")
     for label in OPERATIONS
@@ -141,7 +180,9 @@ def test_the_schema_has_exactly_the_operations_fuzzed_here(blog_schema: Any) -> 
 
 
 @pytest.mark.parametrize(("label", "mode"), CASES)
-def test_every_operation_answers_as_documented(blog_schema: Any, label: str, mode: GenerationMode) -> None:
+def test_every_operation_answers_as_documented(
+    blog_schema: Any, blog_token: str, label: str, mode: GenerationMode
+) -> None:
     """Generated requests, valid (positive) or invalid (negative): no 5xx, and every answer as documented."""
     operation = blog_schema.find_operation_by_label(label)
     assert operation is not None, label
@@ -156,7 +197,8 @@ def test_every_operation_answers_as_documented(blog_schema: Any, label: str, mod
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
-        response = case.call()
+        headers = {} if label in _ANONYMOUS else {"Authorization": f"Bearer {blog_token}"}
+        response = case.call(headers=headers)
         statuses.append(response.status_code)
         case.validate_response(response, checks=_CHECKS)
 

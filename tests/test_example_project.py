@@ -54,13 +54,28 @@ _ORM_SETTINGS = """ROOT_URLCONF = "mysite.urls"
 DATABASES = {"default": {"ENGINE": "sqlite", "NAME": "db.sqlite3"}}"""
 
 
+_AUTH_SETTINGS = """
+
+# How API requests say who they are (fastjango-auth): a Bearer token from /accounts/token/, an API key,
+# or the session of a logged-in browser. The first one's challenge makes an anonymous write a 401.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fastjango.auth.rest.JWTAuthentication",
+        "fastjango.auth.rest.APIKeyAuthentication",
+        "fastjango.auth.rest.SessionAuthentication",
+    ],
+}
+"""
+
+
 def _with_additions(settings: str) -> str:
-    """The generated settings with the example's additions (the README's "What was added"): ORM, REST, blog."""
+    """The generated settings with the example's additions (the README's "What was added"): ORM, REST, blog, auth."""
     settings = settings.replace(
-        "INSTALLED_PLUGINS: list[str] = []", 'INSTALLED_PLUGINS: list[str] = ["orm", "rest"]', 1
+        "INSTALLED_PLUGINS: list[str] = []", 'INSTALLED_PLUGINS: list[str] = ["orm", "rest", "auth"]', 1
     )
     settings = settings.replace('    "hello",\n]', '    "hello",\n    "blog",\n]', 1)
-    return settings.replace('ROOT_URLCONF = "mysite.urls"', _ORM_SETTINGS, 1)
+    settings = settings.replace('ROOT_URLCONF = "mysite.urls"', _ORM_SETTINGS, 1)
+    return settings.rstrip("\n") + _AUTH_SETTINGS
 
 
 def _environment() -> dict[str, str]:
@@ -143,6 +158,65 @@ def test_the_example_is_kept_as_generated() -> None:
 # The blog API, through real HTTP: `manage.py migrate` on a fresh SQLite file, then `manage.py runserver`.
 
 
+#: The example's users, made with manage.py: an editor who may do everything in the blog, a reader who may not.
+PASSWORDS = {"editor": "editor-Pass-w0rd-long", "reader": "reader-Pass-w0rd-long"}
+_GRANT_BLOG_PERMISSIONS = """
+from fastjango.auth.models import Permission, User
+editor = User.objects.create_user("editor", "editor@example.org", {editor!r})
+editor.user_permissions.set(list(Permission.objects.filter(app_label="blog")))
+User.objects.create_user("reader", "reader@example.org", {reader!r})
+"""
+
+
+def _make_users(environ: dict[str, str]) -> None:
+    """``createsuperuser --noinput``, then the editor and the reader, as the README says to make them."""
+    superuser = subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput"],
+        cwd=EXAMPLE,
+        env={
+            **environ,
+            "FASTJANGO_SUPERUSER_USERNAME": "admin",
+            "FASTJANGO_SUPERUSER_EMAIL": "admin@example.org",
+            "FASTJANGO_SUPERUSER_PASSWORD": "admin-Pass-w0rd-long",
+        },
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert superuser.returncode == 0, superuser.stdout + superuser.stderr
+    users = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--plain", "-c", _GRANT_BLOG_PERMISSIONS.format(**PASSWORDS)],
+        cwd=EXAMPLE,
+        env=environ,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert users.returncode == 0, users.stdout + users.stderr
+
+
+def _token(client: httpx2.Client, username: str) -> str:
+    """An access token from the OAuth2 password grant, as Swagger UI's Authorize button gets one."""
+    response = httpx2.post(  # not through `client`: it may already carry another user's token
+        f"{str(client.base_url).rstrip('/')}/accounts/token/",
+        data={"grant_type": "password", "username": username, "password": PASSWORDS[username]},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+#: What the `api` fixture serves: the database runserver uses (for manage.py commands beside it).
+_served: dict[str, str] = {}
+
+
+def _database_url_of(api: httpx2.Client) -> str:
+    return _served["DATABASE_URL"]
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -154,6 +228,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx2.Client]:
     """A client of the example served by ``runserver`` on a database made by ``manage.py migrate``."""
     folder = tmp_path_factory.mktemp("blog")
     environ = {**_environment(), "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
+    _served["DATABASE_URL"] = environ["DATABASE_URL"]
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate"],
         cwd=EXAMPLE,
@@ -166,6 +241,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx2.Client]:
     )
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     assert "Applying blog.0001_initial... OK" in migrate.stdout
+    _make_users(environ)
     port = _free_port()
     log_path = folder / "runserver.log"  # a file, not a pipe: a full pipe would stall the server
     log = log_path.open("w", encoding="utf-8")
@@ -190,6 +266,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx2.Client]:
                     if time.monotonic() > deadline:
                         pytest.fail("runserver did not answer within 60 seconds")
                     time.sleep(0.2)
+            # The tests write as the editor (every blog permission), with a Bearer token as an API client would.
+            client.headers["Authorization"] = f"Bearer {_token(client, 'editor')}"
             yield client
     finally:
         server.terminate()
@@ -426,3 +504,85 @@ def test_the_api_is_documented(api: httpx2.Client) -> None:
         "page",
         "page_size",
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Accounts: who may write, through the token endpoint, the session login and an API key.
+
+
+def _anonymous(api: httpx2.Client) -> httpx2.Client:
+    return httpx2.Client(base_url=api.base_url, timeout=30)
+
+
+def test_anyone_reads_but_writing_needs_a_user_with_the_permission(api: httpx2.Client) -> None:
+    author = _author(api, "Guarded")
+    with _anonymous(api) as anonymous:
+        assert anonymous.get("/api/posts/").status_code == 200
+        refused = anonymous.post("/api/authors/", json={"name": "Nobody", "email": "nobody@example.org"})
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"] == 'Bearer realm="api"'
+        expired = anonymous.get("/api/authors/", headers={"Authorization": "Bearer not-a-token"})
+        assert expired.status_code == 401 and "token" in expired.json()["detail"].lower()
+    reader = {"Authorization": f"Bearer {_token(api, 'reader')}"}
+    with _anonymous(api) as client:
+        denied = client.post(
+            "/api/posts/", json={"title": "T", "slug": "t", "body": "B", "author": author}, headers=reader
+        )
+        assert denied.status_code == 403
+        assert client.get("/api/posts/", headers=reader).status_code == 200
+
+
+def test_publishing_needs_the_custom_permission(api: httpx2.Client) -> None:
+    post = _post(api, _author(api, "Custom"), "needs-publish-permission")
+    with _anonymous(api) as client:
+        reader = {"Authorization": f"Bearer {_token(api, 'reader')}"}
+        assert client.post(f"/api/posts/{post['id']}/publish/", headers=reader).status_code == 403
+    assert api.post(f"/api/posts/{post['id']}/publish/").json()["status"] == "published"  # the editor may
+
+
+def test_a_browser_logs_in_with_the_session_and_sends_the_csrf_token(api: httpx2.Client) -> None:
+    with _anonymous(api) as browser:
+        form = browser.get("/accounts/login/")
+        assert form.status_code == 200
+        token = browser.get("/accounts/login/", headers={"Accept": "application/json"}).json().get("csrfToken")
+        credentials = {"username": "editor", "password": PASSWORDS["editor"]}
+        # The login page started a session for its CSRF token, so the login must carry that token (no login CSRF).
+        assert browser.post("/accounts/login/", json=credentials).status_code == 403
+        login = browser.post("/accounts/login/", json=credentials, headers={"X-CSRFToken": token})
+        assert login.status_code == 200, login.text
+        author = {"name": "Via Session", "email": "session@example.org"}
+        forged = browser.post("/api/authors/", json=author)  # the session cookie alone: a forged request
+        assert forged.status_code == 403 and "CSRF" in forged.json()["detail"]
+        csrf = browser.get("/accounts/login/", headers={"Accept": "application/json"}).json()["csrfToken"]
+        assert csrf != token  # the login gave the session a new CSRF secret
+        created = browser.post("/api/authors/", json=author, headers={"X-CSRFToken": csrf})
+        assert created.status_code == 201, created.text
+        assert browser.post("/accounts/logout/", headers={"X-CSRFToken": csrf}).status_code in (200, 204)
+        after = browser.post("/api/authors/", json={"name": "Late", "email": "late@example.org"})
+        assert after.status_code in (401, 403)
+
+
+def test_an_api_key_made_with_manage_py_writes_as_its_user(api: httpx2.Client) -> None:
+    environ = {**_environment(), "DATABASE_URL": _database_url_of(api)}
+    made = subprocess.run(
+        [sys.executable, "manage.py", "createapikey", "editor", "--name", "importer"],
+        cwd=EXAMPLE,
+        env=environ,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    key = re.search(r"fj_\w+", made.stdout)
+    assert key is not None, made.stdout
+    with _anonymous(api) as service:
+        created = service.post(
+            "/api/tags/", json={"name": "Imported", "slug": "imported"}, headers={"X-API-Key": key.group()}
+        )
+        assert created.status_code == 201, created.text
+        wrong = service.post(
+            "/api/tags/", json={"name": "X", "slug": "x"}, headers={"X-API-Key": key.group()[:-2] + "zz"}
+        )
+        assert wrong.status_code == 401

@@ -5,8 +5,11 @@ delete; the list of posts is paginated, filtered, searched and ordered from
 its query parameters, and ``POST /api/posts/<pk>/publish/`` publishes a post.
 Comments live under their post: ``/api/posts/<post_pk>/comments/``.
 
-The API is open to everyone for now (``AllowAny``): authentication comes
-later, and then the write actions will need a logged-in user.
+Anyone may read. Writing needs a user with the model's permission
+(``blog.add_post``, ``blog.change_post``, ...; ``DjangoModelPermissions``),
+and publishing needs ``blog.publish_post``. Users log in with the session
+(``/accounts/login/``) or send a token from ``/accounts/token/`` (the
+``Authorize`` button of ``/docs``) or an API key; see the README.
 """
 
 from typing import Any
@@ -19,10 +22,19 @@ from fastjango.rest.response import RawJSON, Response
 from .models import Author, Comment, Post, Status, Tag
 from .serializers import AuthorSerializer, CommentSerializer, PostSerializer, TagSerializer
 
-__all__ = ["AuthorViewSet", "BlogPagination", "CommentViewSet", "PostViewSet", "TagViewSet"]
+__all__ = ["AuthorViewSet", "BlogPagination", "CanPublish", "CommentViewSet", "PostViewSet", "TagViewSet"]
 
-#: Open for now: anyone may read and write. Replace with e.g. IsAuthenticatedOrReadOnly once auth is on.
-OPEN = (permissions.AllowAny,)
+#: Reads are open; each write needs the model's permission (an anonymous write is a 401, a user without it a 403).
+GUARDED = (permissions.DjangoModelPermissionsOrAnonReadOnly,)
+
+
+class CanPublish(permissions.BasePermission):
+    """The custom permission ``blog.publish_post`` (``Post.Meta.permissions``)."""
+
+    message = "You may not publish posts."
+
+    async def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(await request.user.ahas_perm("blog.publish_post"))
 
 
 class BlogPagination(pagination.PageNumberPagination):
@@ -38,7 +50,7 @@ class AuthorViewSet(viewsets.ModelViewSet):
     queryset = Author.objects.order_by("name")
     serializer_class = AuthorSerializer
     pagination_class = BlogPagination
-    permission_classes = OPEN
+    permission_classes = GUARDED
 
 
 class TagViewSet(viewsets.ModelViewSet):
@@ -47,7 +59,7 @@ class TagViewSet(viewsets.ModelViewSet):
     queryset = Tag.objects.all()
     serializer_class = TagSerializer
     pagination_class = BlogPagination
-    permission_classes = OPEN
+    permission_classes = GUARDED
 
 
 class PostViewSet(viewsets.ModelViewSet):
@@ -62,14 +74,14 @@ class PostViewSet(viewsets.ModelViewSet):
     queryset = Post.objects.all()  # the view loads the tags and comments its output reads
     serializer_class = PostSerializer
     pagination_class = BlogPagination
-    permission_classes = OPEN
+    permission_classes = GUARDED
     filter_backends = (filters.DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter)
     filterset_fields = {"status": ["exact"], "author__name": ["iexact"], "created": ["gte", "lte"]}  # noqa: RUF012
     search_fields = ("title", "body")
     ordering_fields = ("created", "title")
     ordering = ("-created", "-id")
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated & CanPublish])
     async def publish(self, request: Request, **kwargs: Any) -> Response:
         """Publish a post: its status becomes "published" (publishing twice changes nothing)."""
         post = await self.aget_object()
@@ -85,5 +97,5 @@ class CommentViewSet(viewsets.NestedViewSetMixin, viewsets.ModelViewSet):
     queryset = Comment.objects.all()
     serializer_class = CommentSerializer
     pagination_class = BlogPagination
-    permission_classes = OPEN
+    permission_classes = GUARDED
     parent_lookup_kwargs = {"post_pk": "post__pk"}  # noqa: RUF012

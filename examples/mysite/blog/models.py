@@ -51,6 +51,10 @@ class Post(Model):
     created = fields.DateTimeField(auto_now_add=True)
     updated = fields.DateTimeField(auto_now=True)
 
+    class Meta:
+        # Beside add/change/delete/view_post, made by `migrate` like them: who may publish.
+        permissions = (("publish_post", "Can publish posts"),)
+
     def __str__(self) -> str:
         return self.title
 

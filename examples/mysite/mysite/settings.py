@@ -18,7 +18,7 @@ SECRET_KEY = "fastjango-insecure-O09Yp6ZPzpNz1fBCVo5nSZ7MluigGhxYQpMqY2yFyoUKx7o
 ALLOWED_HOSTS: list[str] = []
 
 # Plugins to turn on, by name: "orm", "rest", "auth", ... (pip install "fastjango[orm,rest,auth]").
-INSTALLED_PLUGINS: list[str] = ["orm", "rest"]
+INSTALLED_PLUGINS: list[str] = ["orm", "rest", "auth"]
 
 # The apps of this project: module paths, or AppConfig paths such as "hello.apps.HelloConfig".
 INSTALLED_APPS = [
@@ -50,3 +50,13 @@ MIDDLEWARE = [
 
 # Title of the OpenAPI schema and of the API docs at /docs.
 API_TITLE = "mysite"
+
+# How API requests say who they are (fastjango-auth): a Bearer token from /accounts/token/, an API key,
+# or the session of a logged-in browser. The first one's challenge makes an anonymous write a 401.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fastjango.auth.rest.JWTAuthentication",
+        "fastjango.auth.rest.APIKeyAuthentication",
+        "fastjango.auth.rest.SessionAuthentication",
+    ],
+}

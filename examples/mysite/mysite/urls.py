@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("hello.urls")),
     # The blog API (blog/api.py): its root at /api/, then authors, posts, tags and comments.
     path("api/", include(router.urls + comments_router.urls)),
+    # Accounts (fastjango-auth): login, logout, password change and reset, the token endpoint for API clients.
+    path("accounts/", include("fastjango.auth.urls")),
 ]

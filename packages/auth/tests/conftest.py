@@ -51,3 +51,11 @@ def _module_urlconf(request: pytest.FixtureRequest) -> None:
     if getattr(module, "urlpatterns", None) is not None and "backend" in request.fixturenames:
         settings = request.getfixturevalue("settings")
         settings.ROOT_URLCONF = module.__name__
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_counts() -> None:
+    """Each test starts with no failed logins counted in memory (they would add up from 127.0.0.1)."""
+    from fastjango.auth.ratelimit import reset_memory_stores
+
+    reset_memory_stores()

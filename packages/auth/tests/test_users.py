@@ -54,7 +54,17 @@ async def test_permissions_from_the_user_and_its_groups(backend: str) -> None:
     assert await acreate_permissions() > 0
     assert await acreate_permissions() == 0  # only the missing ones are made
     codenames = {p.codename async for p in Permission.objects.filter(app_label="auth_app")}
-    assert codenames == {"add_article", "change_article", "delete_article", "view_article"}
+    assert codenames == {
+        "add_article",
+        "change_article",
+        "delete_article",
+        "view_article",
+        "publish_article",  # Article's Meta.permissions
+        "add_note",  # Note's Meta.default_permissions asks for only these two
+        "view_note",
+    }
+    publish = await Permission.objects.aget(app_label="auth_app", codename="publish_article")
+    assert (publish.name, publish.model) == ("Can publish articles", "article")
     assert not await Permission.objects.filter(codename__contains="user_groups").aexists()  # no join tables
     ann = await User.objects.acreate_user("ann", "ann@example.com", "pw")
     editors = await Group.objects.acreate(name="editors")

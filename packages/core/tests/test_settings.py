@@ -151,3 +151,12 @@ def test_each_app_reads_its_own_projects_settings_inside_requests(
         assert one.get("/title/").json() == {"title": "first"}
         assert two.get("/title/").json() == {"title": "second"}
         assert one.get("/title/").json() == {"title": "first"}
+
+
+def test_errors_never_echo_secrets(make_project: MakeProject) -> None:
+    """A wrong value is shown, except secrets: errors end up in logs and CI output."""
+    with pytest.raises(ImproperlyConfigured) as caught:
+        make_project(SECRET_KEY=["the-real-secret-value"], ALLOWED_HOSTS={"url": "https://ann:hunter2@db.example/x"})
+    message = str(caught.value)
+    assert "SECRET_KEY = <hidden>" in message and "the-real-secret-value" not in message
+    assert "hunter2" not in message and "https://ann:***@db.example/x" in message

@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 import pytest
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 from rest_blog.models import Author, Comment, Post
 
@@ -32,6 +33,9 @@ class HeaderUser:
 
 
 class HeaderAuthentication(BaseAuthentication):
+    #: What the OpenAPI document says this scheme is (Swagger UI's Authorize button fills it in).
+    openapi_security = APIKeyHeader(name="X-User", scheme_name="UserHeader", auto_error=False)
+
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         name = request.headers.get("x-user")
         if name == "bad":
@@ -462,7 +466,11 @@ async def test_schema_lists_the_errors_a_route_can_give(async_client: Any, backe
     listing = paths["/authors/"]["get"]["responses"]
     assert "422" not in listing and "403" not in listing and "429" not in listing
     private = paths["/private/"]["get"]["responses"]
-    assert "403" in private
+    assert "403" in private and "401" in private  # HeaderAuthentication challenges: anonymous is a 401
+    assert paths["/private/"]["get"]["security"] == [{"UserHeader": []}]
+    assert "security" not in paths["/authors/"]["get"]  # the default authentication declares no scheme
+    schemes = (await async_client.get("/openapi.json")).json()["components"]["securitySchemes"]
+    assert schemes == {"UserHeader": {"type": "apiKey", "in": "header", "name": "X-User"}}
     link = paths["/v/plain-authors/{pk}/link/"]["get"]
     assert link["summary"] == "Link (author)" and "description" not in link  # not the viewset's docstring
     assert link["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Links")

@@ -10,3 +10,14 @@ class Article(Model):
 
     class Meta:
         app_label = "auth_app"
+        permissions = (("publish_article", "Can publish articles"),)
+
+
+class Note(Model):
+    """A model that asks for fewer default permissions (``Meta.default_permissions``)."""
+
+    text = fields.CharField(max_length=50)
+
+    class Meta:
+        app_label = "auth_app"
+        default_permissions = ("add", "view")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import anyio.from_thread
 
+from fastjango.auth.ratelimit import LoginRateLimited
 from fastjango.core.exceptions import ImproperlyConfigured
 
 __all__ = [
@@ -74,6 +75,13 @@ def _run_sync(function: Callable[..., Coroutine[Any, Any, _T]], *args: Any) -> _
         ) from None
 
 
+async def _anotify(hook: str, **arguments: Any) -> None:
+    """Call an auth hook from async code; await what implementations return (async signal receivers)."""
+    for result in getattr(_hooks(), hook)(**arguments, asynchronous=True):
+        if inspect.isawaitable(result):
+            await result
+
+
 def _hooks() -> Any:
     from fastjango.core.project import get_project
 
@@ -97,14 +105,43 @@ def _accepts(method: Any, request: Any, credentials: dict[str, Any]) -> bool:
     return True
 
 
+def _rate_limiter(request: Any, credentials: dict[str, Any]) -> tuple[Any, str]:
+    """The login limiter and the username it counts under, for a password login with a request.
+
+    Other credentials (tokens, OAuth) and calls without a request (scripts) are not limited.
+    """
+    if request is None or "password" not in credentials:
+        return None, ""
+    from fastjango.auth.ratelimit import get_login_rate_limiter
+
+    limiter = get_login_rate_limiter()
+    if limiter is None:
+        return None, ""
+    username = credentials.get("username")
+    if username is None:
+        username = credentials.get(getattr(get_user_model(), "USERNAME_FIELD", "username"))
+    return limiter, str(username or "")
+
+
 async def aauthenticate(request: Any = None, **credentials: Any) -> Any:
     """The user these credentials belong to, from the first backend that recognises them, or ``None``.
 
     A backend whose ``authenticate`` does not take these credentials is
-    skipped; one that raises ``PermissionDenied`` stops the search.
+    skipped; one that raises ``PermissionDenied`` stops the search. A password login with a
+    request is rate-limited first: too many recent failures raise
+    :class:`~fastjango.auth.ratelimit.LoginRateLimited` before any backend (or hasher) runs.
     """
     from fastjango.auth.backends import BaseBackend, get_backends
 
+    limiter, username = _rate_limiter(request, credentials)
+    if limiter is not None:
+        try:
+            await limiter.acheck(request, username)
+        except LoginRateLimited:
+            await _anotify(
+                "fastjango_auth_user_login_failed", credentials=_credentials_for_log(credentials), request=request
+            )
+            raise
     for path, backend in get_backends(with_paths=True):
         method = getattr(backend, "aauthenticate", None)
         if method is None or (
@@ -124,8 +161,12 @@ async def aauthenticate(request: Any = None, **credentials: Any) -> Any:
         if user is None:
             continue
         user.backend = path
+        if limiter is not None:
+            await limiter.asucceeded(request, username)
         return user
-    _hooks().fastjango_auth_user_login_failed(credentials=_credentials_for_log(credentials), request=request)
+    if limiter is not None:
+        await limiter.afailed(request, username)
+    await _anotify("fastjango_auth_user_login_failed", credentials=_credentials_for_log(credentials), request=request)
     return None
 
 
@@ -133,6 +174,15 @@ def authenticate(request: Any = None, **credentials: Any) -> Any:
     """``aauthenticate()`` for ``def`` views and scripts: backends' sync ``authenticate`` in turn."""
     from fastjango.auth.backends import get_backends
 
+    limiter, username = _rate_limiter(request, credentials)
+    if limiter is not None:
+        try:
+            limiter.check(request, username)
+        except LoginRateLimited:
+            _hooks().fastjango_auth_user_login_failed(
+                credentials=_credentials_for_log(credentials), request=request, asynchronous=False
+            )
+            raise
     for path, backend in get_backends(with_paths=True):
         method = getattr(backend, "authenticate", None)
         if method is None or not _accepts(method, request, credentials):
@@ -144,8 +194,14 @@ def authenticate(request: Any = None, **credentials: Any) -> Any:
         if user is None:
             continue
         user.backend = path
+        if limiter is not None:
+            limiter.succeeded(request, username)
         return user
-    _hooks().fastjango_auth_user_login_failed(credentials=_credentials_for_log(credentials), request=request)
+    if limiter is not None:
+        limiter.failed(request, username)
+    _hooks().fastjango_auth_user_login_failed(
+        credentials=_credentials_for_log(credentials), request=request, asynchronous=False
+    )
     return None
 
 
@@ -203,7 +259,7 @@ async def alogin(request: Any, user: Any, backend: str | None = None) -> None:
         user.last_login = datetime.datetime.now(datetime.UTC)
         if user.pk is not None:
             await user.asave(update_fields=["last_login"])
-    _hooks().fastjango_auth_user_logged_in(request=request, user=user)
+    await _anotify("fastjango_auth_user_logged_in", request=request, user=user)
 
 
 async def _rotate_csrf_token(request: Any) -> None:
@@ -227,7 +283,7 @@ async def alogout(request: Any) -> None:
     scope = getattr(request, "scope", request)
     user = scope.get("user") if isinstance(scope, dict) else None
     if user is not None and getattr(user, "is_authenticated", False):
-        _hooks().fastjango_auth_user_logged_out(request=request, user=user)
+        await _anotify("fastjango_auth_user_logged_out", request=request, user=user)
     session = _session_of(request)
     await _maybe_await(session.flush())
     scope["user"] = AnonymousUser()

@@ -124,8 +124,8 @@ class ModelBackend(BaseBackend):
     def _queries(user_obj: Any) -> tuple[Any, Any]:
         from fastjango.auth.models import Permission
 
-        own = Permission.objects.filter(users__pk=user_obj.pk).values_list("app_label", "codename")
-        via_groups = Permission.objects.filter(groups__users__pk=user_obj.pk).values_list("app_label", "codename")
+        own = Permission.objects.filter(user__pk=user_obj.pk).values_list("app_label", "codename")
+        via_groups = Permission.objects.filter(groups__user__pk=user_obj.pk).values_list("app_label", "codename")
         return own, via_groups
 
     def _eligible(self, user_obj: Any, obj: Any) -> bool:

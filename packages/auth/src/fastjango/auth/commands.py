@@ -73,17 +73,22 @@ def createsuperuser(username: str | None, email: str | None, noinput: bool, data
     required = [name for name in getattr(user_model, "REQUIRED_FIELDS", []) if name != username_field]
     values: dict[str, Any] = {}
     env = os.environ
-    username = (
-        username or env.get("FASTJANGO_SUPERUSER_USERNAME") or env.get(f"FASTJANGO_SUPERUSER_{username_field.upper()}")
-    )
-    email = email if email is not None else env.get("FASTJANGO_SUPERUSER_EMAIL")
+    # As Django: FASTJANGO_SUPERUSER_<USERNAME_FIELD> names the user (FASTJANGO_SUPERUSER_EMAIL for a model
+    # that logs in by e-mail), and each other required field has its own variable.
+    username_variable = f"FASTJANGO_SUPERUSER_{username_field.upper()}"
+    username = username or env.get(username_variable)
+    if username_field == "email":
+        username = username or email
+        email = None
+    else:
+        email = email if email is not None else env.get("FASTJANGO_SUPERUSER_EMAIL")
     password = env.get("FASTJANGO_SUPERUSER_PASSWORD")
     manager = user_model._default_manager.db_manager(database)
     if noinput:
         if not username:
-            raise CommandError(f"--noinput needs the {username_field}: --username or FASTJANGO_SUPERUSER_USERNAME.")
+            raise CommandError(f"--noinput needs the {username_field}: --username or {username_variable}.")
         for name in required:
-            value = email if name == "email" else env.get(f"FASTJANGO_SUPERUSER_{name.upper()}")
+            value = email if name == "email" and email is not None else env.get(f"FASTJANGO_SUPERUSER_{name.upper()}")
             if value is None:
                 raise CommandError(f"--noinput needs {name}: FASTJANGO_SUPERUSER_{name.upper()} is not set.")
             values[name] = value
@@ -107,7 +112,10 @@ def createsuperuser(username: str | None, email: str | None, noinput: bool, data
         password = _ask_password(user_model(**{username_field: username, **values}), interactive=True)
     if "email" in values:
         email = values.pop("email")
-    user = manager.create_superuser(username, email=email, password=password, **values)
+    # By field name, as Django's command calls it: the manager tells the identifier from a plain username field.
+    user = manager.create_superuser(
+        **{username_field: username}, **({"email": email} if email else {}), password=password, **values
+    )
     if password is None:
         click.echo("Superuser created without a usable password (set one with changepassword).")
     else:

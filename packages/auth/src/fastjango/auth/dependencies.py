@@ -53,9 +53,9 @@ def _refuse_anonymous(request: Request) -> None:
     accept = request.headers.get("accept", "")
     if request.method in ("GET", "HEAD") and "text/html" in accept:
         raise HTTPException(status_code=302, headers={"Location": _login_url(request)})
-    raise HTTPException(
-        status_code=401, detail="Authentication credentials were not provided.", headers={"WWW-Authenticate": "Bearer"}
-    )
+    # A token that was refused says why ("Token expired."); no credentials at all says that.
+    detail = request.scope.get("auth_error") or "Authentication credentials were not provided."
+    raise HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 def get_current_user(request: Request) -> Any:

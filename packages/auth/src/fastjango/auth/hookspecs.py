@@ -6,6 +6,7 @@ and ``user_login_failed`` signals; any plugin may implement them directly.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from fastjango.core.hookspecs import hookspec
@@ -18,15 +19,25 @@ __all__ = [
 
 
 @hookspec
-def fastjango_auth_user_logged_in(request: Any, user: Any) -> None:
-    """A user logged in (``login()`` / ``alogin()``): the session now holds them."""
+def fastjango_auth_user_logged_in(request: Any, user: Any, asynchronous: bool) -> Awaitable[None] | None:
+    """A user logged in (``login()`` / ``alogin()``): the session now holds them.
+
+    ``asynchronous`` is true when called from ``alogin()``: an implementation
+    may then return an awaitable, which is awaited before ``alogin()`` returns.
+    The same holds for the two hooks below.
+    """
 
 
 @hookspec
-def fastjango_auth_user_logged_out(request: Any, user: Any) -> None:
-    """A logged-in user logged out; called before the session is flushed."""
+def fastjango_auth_user_logged_out(request: Any, user: Any, asynchronous: bool) -> Awaitable[None] | None:
+    """A user logs out (``logout()`` / ``alogout()``); called before the session is flushed.
+
+    ``user`` is ``None`` when nobody was logged in.
+    """
 
 
 @hookspec
-def fastjango_auth_user_login_failed(credentials: dict[str, Any], request: Any) -> None:
+def fastjango_auth_user_login_failed(
+    credentials: dict[str, Any], request: Any, asynchronous: bool
+) -> Awaitable[None] | None:
     """``authenticate()`` found nobody; ``credentials`` has secret-looking values masked."""

@@ -24,11 +24,25 @@ class AuthenticationMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and "user" not in scope:
             from fastjango.auth._login import aget_user
+            from fastjango.auth.csrf.middleware import is_token_authorization
             from fastjango.auth.models import AnonymousUser
 
             session = scope.get("session")
-            if session is not None and getattr(session, "had_cookie", False):
+            if (
+                session is not None
+                and getattr(session, "had_cookie", False)
+                and not is_token_authorization(_authorization(scope))
+            ):
                 scope["user"] = await aget_user(scope)
             else:
+                # No session, or a request that presents other credentials: the CSRF check lets those
+                # through, so their cookies must not log them in (a token middleware, if any, ran before).
                 scope["user"] = AnonymousUser()
         await self.app(scope, receive, send)
+
+
+def _authorization(scope: Scope) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return bytes(value)
+    return None

@@ -84,10 +84,32 @@ class UserManager(Manager[Any]):
     def normalize_username(cls, username: str) -> str:
         return unicodedata.normalize("NFKC", username)
 
-    def _build(self, username: str, email: str | None, password: str | None, **extra: Any) -> Any:
+    def _identifier(
+        self, username: str | None, email: str | None, extra: dict[str, Any]
+    ) -> tuple[str | None, str | None, dict[str, Any]]:
+        """The ``USERNAME_FIELD`` value, the e-mail and the other fields, however the caller named them.
+
+        The first argument is the ``USERNAME_FIELD`` value (``create_user("ann@example.com", ...)`` for a
+        model that logs in by e-mail), unless that field is given by name (``email=`` for such a model,
+        as ``createsuperuser`` does): then ``username`` is the model's plain ``username`` field.
+        """
+        field = self.model.USERNAME_FIELD
+        if field == "username":
+            return username, email, extra
+        values = dict(extra)
+        named = email if field == "email" else values.pop(field, None)
+        if field == "email":
+            email = None  # the identifier is the e-mail; there is no second e-mail field to fill
+        if named is None:
+            return username, email, values
+        if username is not None:
+            values["username"] = username
+        return named, email, values
+
+    def _build(self, identifier: str, email: str | None, password: str | None, /, **extra: Any) -> Any:
         model = self.model
         username_field = model.USERNAME_FIELD
-        values: dict[str, Any] = {username_field: self.normalize_username(username), **extra}
+        values: dict[str, Any] = {**extra, username_field: self.normalize_username(identifier)}
         if email is not None or "email" in {f.name for f in model._meta.concrete_fields}:
             email_field = getattr(model, "EMAIL_FIELD", "email")
             if email_field != username_field:
@@ -96,7 +118,10 @@ class UserManager(Manager[Any]):
         user.set_password(password)
         return user
 
-    def create_user(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> Any:
+    def create_user(
+        self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> Any:
+        username, email, extra = self._identifier(username, email, extra)
         if not username:
             raise ValueError(f"create_user() needs a {self.model.USERNAME_FIELD}.")
         extra.setdefault("is_staff", False)
@@ -106,8 +131,9 @@ class UserManager(Manager[Any]):
         return user
 
     async def acreate_user(
-        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+        self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any
     ) -> Any:
+        username, email, extra = self._identifier(username, email, extra)
         if not username:
             raise ValueError(f"acreate_user() needs a {self.model.USERNAME_FIELD}.")
         extra.setdefault("is_staff", False)
@@ -119,13 +145,13 @@ class UserManager(Manager[Any]):
         return user
 
     def create_superuser(
-        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+        self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any
     ) -> Any:
         extra = self._superuser(extra)
         return self.create_user(username, email, password, **extra)
 
     async def acreate_superuser(
-        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+        self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any
     ) -> Any:
         extra = self._superuser(extra)
         return await self.acreate_user(username, email, password, **extra)
@@ -232,8 +258,11 @@ class PermissionsMixin(Model):
     is_superuser = fields.BooleanField(
         default=False, help_text="Has every permission without it being granted explicitly."
     )
-    groups = fields.ManyToManyField(Group, related_name="users", blank=True)
-    user_permissions = fields.ManyToManyField(Permission, related_name="users", blank=True)
+    # Django's names: ``group.user_set`` / ``permission.user_set``, ``filter(user=...)`` from the other side.
+    groups = fields.ManyToManyField(Group, related_name="user_set", related_query_name="user", blank=True)
+    user_permissions = fields.ManyToManyField(
+        Permission, related_name="user_set", related_query_name="user", blank=True
+    )
 
     class Meta:
         abstract = True
@@ -319,11 +348,16 @@ class AbstractUser(AbstractBaseUser, PermissionsMixin):
 
 
 class User(AbstractUser):
-    """The user model of projects that keep ``AUTH_USER_MODEL = "auth.User"``."""
+    """The user model of projects that keep ``AUTH_USER_MODEL = "auth.User"``.
+
+    Swapped out when the setting names another model: then it has no table,
+    no manager and no reverse relations (``Group.user_set`` is the custom model's).
+    """
 
     class Meta:
         app_label = "auth"
         db_table = "auth_user"
+        swappable = "AUTH_USER_MODEL"
 
 
 class AnonymousUser:

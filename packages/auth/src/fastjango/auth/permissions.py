@@ -1,4 +1,9 @@
-"""The permissions every model gets (add, change, delete, view), created after ``migrate``."""
+"""The permissions of every model, created after ``migrate``.
+
+Each model gets ``Meta.default_permissions`` (add, change, delete and view
+unless it says otherwise) and the custom ones of ``Meta.permissions``:
+``[("publish_post", "Can publish posts")]``.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +35,15 @@ def _wanted() -> dict[tuple[str, str], tuple[str, str]]:
         meta = model._meta
         if meta.abstract or model in automatic or meta.bound_alias is not None:
             continue
-        for action in DEFAULT_PERMISSIONS:
+        if meta.swapped is not None:
+            continue  # a swapped-out model is not used
+        for action in getattr(meta, "default_permissions", DEFAULT_PERMISSIONS):
             wanted[(meta.app_label, permission_codename(action, model))] = (
                 meta.model_name,
                 f"Can {action} {meta.verbose_name}",
             )
+        for codename, name in getattr(meta, "permissions", ()):
+            wanted[(meta.app_label, codename)] = (meta.model_name, name)
     return wanted
 
 

@@ -6,6 +6,7 @@ combined here into the plugin's one settings schema.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -20,22 +21,25 @@ __all__: list[str] = []
 logger = logging.getLogger("fastjango.auth")
 
 
-def _schemas() -> list[type[BaseModel]]:
-    from fastjango.auth.settings import AuthSettings
+#: The settings schemas combined into the plugin's one schema: each module declares what it reads.
+SETTINGS_SCHEMAS = (
+    ("fastjango.auth.settings", "AuthSettings"),
+    ("fastjango.auth.sessions.settings", "SessionSettings"),
+    ("fastjango.auth.csrf", "CsrfSettings"),
+    ("fastjango.auth.tokens.settings", "TokenSettings"),
+    ("fastjango.auth.social.settings", "SocialSettings"),
+    ("fastjango.auth.mail.settings", "EmailSettings"),
+    ("fastjango.auth.ratelimit", "LoginRateLimitSettings"),
+    ("fastjango.auth.views.settings", "AccountSettings"),
+)
 
-    schemas: list[type[BaseModel]] = [AuthSettings]
-    try:
-        from fastjango.auth.sessions.settings import SessionSettings
-    except ImportError:  # pragma: no cover - sessions not built in this checkout
-        pass
-    else:
-        schemas.append(SessionSettings)
-    try:
-        from fastjango.auth.csrf import CsrfSettings
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        schemas.append(CsrfSettings)
+
+def _schemas() -> list[type[BaseModel]]:
+    schemas: list[type[BaseModel]] = []
+    for module_name, name in SETTINGS_SCHEMAS:
+        schema = getattr(importlib.import_module(module_name), name, None)
+        if schema is not None:  # pragma: no branch - every module declares its schema
+            schemas.append(schema)
     return schemas
 
 
@@ -55,12 +59,12 @@ def fastjango_settings_schema() -> type[BaseModel]:
 
 @hookimpl
 def fastjango_installed_apps() -> Sequence[str]:
-    return ["fastjango.auth", "fastjango.auth.sessions"]
+    return ["fastjango.auth", "fastjango.auth.sessions", "fastjango.auth.tokens", "fastjango.auth.social"]
 
 
 @hookimpl
 def fastjango_middleware(settings: Any) -> Sequence[Any]:
-    """Sessions, then CSRF checks (they need the session), then ``scope["user"]`` from the session."""
+    """Sessions, then CSRF checks (they need the session), then ``scope["user"]``: from a token, else the session."""
     from fastjango.core.middleware import MiddlewareSpec
 
     session = "fastjango.auth.sessions.middleware.SessionMiddleware"
@@ -71,16 +75,19 @@ def fastjango_middleware(settings: Any) -> Sequence[Any]:
     except ImportError:  # pragma: no cover - CSRF not in this checkout
         specs.append(MiddlewareSpec(authentication, after=session))
     else:
+        tokens = "fastjango.auth.tokens.middleware.TokenAuthenticationMiddleware"
         specs.append(MiddlewareSpec(CsrfMiddleware, after=session))
-        specs.append(MiddlewareSpec(authentication, after=CsrfMiddleware))
+        specs.append(MiddlewareSpec(tokens, after=CsrfMiddleware))
+        specs.append(MiddlewareSpec(authentication, after=tokens))
     return specs
 
 
 @hookimpl
 def fastjango_commands() -> Sequence[Any]:
     from fastjango.auth.commands import changepassword, createsuperuser
+    from fastjango.auth.tokens.commands import cleartokens, createapikey
 
-    commands: list[Any] = [createsuperuser, changepassword]
+    commands: list[Any] = [createsuperuser, changepassword, createapikey, cleartokens]
     try:
         from fastjango.auth.sessions.commands import clearsessions
     except ImportError:  # pragma: no cover - sessions not in this checkout
@@ -104,10 +111,19 @@ def fastjango_orm_post_migrate(project: Any, using: str, plan: Sequence[Any]) ->
 
 
 @hookimpl
+def fastjango_register_checks(registry: Any, settings: Any) -> None:
+    from fastjango.auth.checks import check_deployment, check_user_model
+
+    registry.register(check_user_model, "models")
+    registry.register(check_deployment, "security", deploy=True)
+
+
+@hookimpl
 def fastjango_validate_settings(settings: Any) -> list[str]:
     from fastjango.auth.sessions.settings import check_session_settings
+    from fastjango.auth.social.settings import check_social_settings
 
-    return list(check_session_settings(settings) or [])
+    return [*(check_session_settings(settings) or []), *check_social_settings(settings)]
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from fastjango.core.conf import setting
 
-__all__ = ["DEFAULT_PASSWORD_HASHERS", "DEFAULT_PASSWORD_VALIDATORS", "AuthSettings"]
+__all__ = ["DEFAULT_PASSWORD_HASHERS", "DEFAULT_PASSWORD_VALIDATORS", "AuthSettings", "user_model_label"]
 
 #: The preferred hasher first: new hashes are made with it, and older ones are upgraded to it on login.
 DEFAULT_PASSWORD_HASHERS = [
@@ -55,3 +55,17 @@ class AuthSettings(BaseModel):
         if not dot or not app_label or not model or "." in model:
             raise ValueError(f"AUTH_USER_MODEL must be 'app_label.ModelName', not {value!r}")
         return value
+
+
+def user_model_label() -> str:
+    """``AUTH_USER_MODEL`` of the active project, for a ``ForeignKey`` to the user model.
+
+    ``"auth.User"`` when no project is configured yet: a models module
+    imported before any project (by a test module, say) then points at the
+    default user, as it would in a project that keeps it.
+    """
+    from fastjango.core.project import get_project, has_project
+
+    if not has_project(load=False):  # never load one from here: the project may be importing this very module
+        return "auth.User"
+    return str(get_project().settings.get("AUTH_USER_MODEL", "auth.User"))

@@ -45,11 +45,14 @@ class BaseManager(Generic[_M]):
         _counter += 1
         self.creation_counter = _counter
         self._db: str | None = None
+        self._swappable = False
 
     def bind(self, model: type[_M], name: str) -> None:
         """Attach to ``model`` as ``name`` (the model class does this for each of its managers)."""
         self.model = model
         self.name = name
+        # Only a swappable model's managers look at the settings on each access.
+        self._swappable = bool(getattr(getattr(model, "_meta", None), "swappable", None))
 
     @overload
     def __get__(self, instance: None, owner: type[Any]) -> Self: ...
@@ -62,6 +65,13 @@ class BaseManager(Generic[_M]):
             raise AttributeError(
                 f"Manager isn't accessible via {owner.__name__} instances; use {owner.__name__}.{self.name}."
             )
+        if self._swappable:
+            swapped = owner._meta.swapped
+            if swapped is not None:
+                raise AttributeError(
+                    f"Manager isn't available; '{owner._meta.label}' has been swapped for '{swapped}' "
+                    f"(setting {owner._meta.swappable}); use that model instead."
+                )
         return self
 
     def get_queryset(self) -> QuerySet[_M]:

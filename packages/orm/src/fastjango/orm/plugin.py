@@ -53,8 +53,10 @@ def fastjango_validate_settings(settings: Settings) -> list[str]:
 @hookimpl
 def fastjango_configure(project: Project) -> None:
     from fastjango.orm.hooks import watch_models
+    from fastjango.orm.models.builder import detach_swapped_models
 
     watch_models(project.pm)
+    detach_swapped_models()
 
 
 @hookimpl

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Body, Path, Query
+from fastapi import Body, Path, Query, Security
 from pydantic import BaseModel, Field, RootModel
 from starlette.responses import Response as StarletteResponse
 
@@ -156,6 +156,26 @@ def _names(view: Any) -> tuple[str, str]:
     return singular, plural
 
 
+def _challenges(authentication_classes: Any) -> bool:
+    """Whether a refusal is a 401: the first authentication class sends a ``WWW-Authenticate`` challenge."""
+    for authentication in list(authentication_classes)[:1]:
+        try:
+            return bool(authentication().authenticate_header(None))
+        except Exception:  # a challenge that needs a real request: assume one
+            return True
+    return False
+
+
+def _security_schemes(authentication_classes: Any) -> list[Any]:
+    """The OpenAPI security schemes the authentication classes declare (``openapi_security``), once each."""
+    schemes: list[Any] = []
+    for authentication in authentication_classes:
+        scheme = getattr(authentication, "openapi_security", None)
+        if scheme is not None and all(scheme is not known for known in schemes):
+            schemes.append(scheme)
+    return schemes
+
+
 def route_schema(endpoint: Any, path: str, methods: list[str]) -> RouteSchema:
     """The signature and route options that describe one route of an API view."""
     method = (methods[0] if methods else "GET").lower()
@@ -228,8 +248,19 @@ def route_schema(endpoint: Any, path: str, methods: list[str]) -> RouteSchema:
     permission_classes = view.permission_classes
     if permission_classes is None:
         permission_classes = settings.DEFAULT_PERMISSION_CLASSES
-    if any(getattr(p, "__name__", "") != "AllowAny" for p in permission_classes):
+    authentication_classes = view.authentication_classes
+    if authentication_classes is None:
+        authentication_classes = settings.DEFAULT_AUTHENTICATION_CLASSES
+    guarded = any(getattr(p, "__name__", "") != "AllowAny" for p in permission_classes)
+    if guarded:
         responses[403] = {"model": ErrorResponse, "description": "Not allowed (or not logged in)."}
+        if _challenges(authentication_classes):
+            responses[401] = {"model": ErrorResponse, "description": "No credentials, or credentials not accepted."}
+    for scheme in _security_schemes(authentication_classes):
+        # Documentation only (the route does not solve dependencies): the scheme Swagger UI's Authorize fills in.
+        name = _python_name(f"security_{len(taken)}", taken)
+        taken.add(name)
+        parameters.append(inspect.Parameter(name, keyword, annotation=Annotated[Any, Security(scheme)], default=None))
     throttle_classes = view.throttle_classes
     if throttle_classes is None:
         throttle_classes = settings.DEFAULT_THROTTLE_CLASSES

@@ -166,11 +166,19 @@ class Request:
         return self._user
 
     def _set_anonymous(self) -> None:
+        from fastjango.rest.authentication import AnonymousUser
         from fastjango.rest.settings import api_settings
 
         factory = api_settings().UNAUTHENTICATED_USER
-        self._user = factory() if factory is not None else None
         self._auth = None
+        if factory is AnonymousUser:
+            # The anonymous user an authentication middleware put in the scope (fastjango-auth's), so
+            # ``request.user`` is of one class across the site; the setting, when changed, wins.
+            scoped = self._request.scope.get("user")
+            if scoped is not None and not getattr(scoped, "is_authenticated", True):
+                self._user = scoped
+                return
+        self._user = factory() if factory is not None else None
 
     @property
     def successful_authenticator(self) -> Any:

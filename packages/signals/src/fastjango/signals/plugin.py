@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastjango.core import hookimpl
 from fastjango.core.middleware import MiddlewareSpec
-from fastjango.signals import core, models
+from fastjango.signals import auth, core, models
 from fastjango.signals.dispatcher import Signal
 from fastjango.signals.middleware import RequestSignalsMiddleware
 
@@ -146,6 +146,28 @@ def fastjango_orm_post_migrate(project: Any, using: str, plan: Sequence[Any]) ->
     if models.post_migrate._connections:  # any receiver, whatever its sender
         for app_config in project.apps.get_app_configs():
             models.post_migrate.send(app_config, app_config=app_config, project=project, using=using, plan=plan)
+
+
+# ---------------------------------------------------------------------------
+# Auth (optional hooks: defined by fastjango-auth when it is installed)
+
+
+@hookimpl(optionalhook=True)
+def fastjango_auth_user_logged_in(request: Any, user: Any, asynchronous: bool) -> Awaitable[None] | None:
+    return _send(asynchronous, auth.user_logged_in, type(user), request=request, user=user)
+
+
+@hookimpl(optionalhook=True)
+def fastjango_auth_user_logged_out(request: Any, user: Any, asynchronous: bool) -> Awaitable[None] | None:
+    sender = type(user) if user is not None and getattr(user, "is_authenticated", False) else None
+    return _send(asynchronous, auth.user_logged_out, sender, request=request, user=user)
+
+
+@hookimpl(optionalhook=True)
+def fastjango_auth_user_login_failed(
+    credentials: dict[str, Any], request: Any, asynchronous: bool
+) -> Awaitable[None] | None:
+    return _send(asynchronous, auth.user_login_failed, None, credentials=credentials, request=request)
 
 
 # ---------------------------------------------------------------------------

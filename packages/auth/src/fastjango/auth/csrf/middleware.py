@@ -21,7 +21,7 @@ from fastjango.core.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from fastjango.core.conf import Settings
 
-__all__ = ["AMBIENT_AUTH_SCHEMES", "SAFE_METHODS", "CsrfMiddleware"]
+__all__ = ["AMBIENT_AUTH_SCHEMES", "SAFE_METHODS", "CsrfMiddleware", "is_token_authorization"]
 
 logger = logging.getLogger("fastjango.auth.csrf")
 
@@ -42,6 +42,19 @@ def _shown(value: str) -> str:
     """A client-supplied value as it may appear in a refusal: printable and short."""
     cleaned = "".join(char if char.isprintable() else "?" for char in value)
     return cleaned if len(cleaned) <= 100 else cleaned[:100] + "…"
+
+
+def is_token_authorization(authorization: bytes | None) -> bool:
+    """Whether an ``Authorization`` header is one a page on another site cannot make a browser send.
+
+    Such a request is exempt from the CSRF check, so nothing may authenticate
+    it by its cookies: :class:`~fastjango.auth.middleware.AuthenticationMiddleware`
+    ignores the session of such a request.
+    """
+    if not authorization or not authorization.strip():
+        return False
+    scheme = authorization.strip().split(None, 1)[0].decode("latin-1").lower()
+    return scheme not in AMBIENT_AUTH_SCHEMES
 
 
 class CsrfMiddleware:
@@ -210,10 +223,7 @@ class CsrfMiddleware:
         return bool(getattr(session, "had_cookie", True))
 
     def _token_authenticated(self, authorization: bytes | None) -> bool:
-        if not authorization or not authorization.strip():
-            return False
-        scheme = authorization.strip().split(None, 1)[0].decode("latin-1").lower()
-        return scheme not in AMBIENT_AUTH_SCHEMES
+        return is_token_authorization(authorization)
 
     def _is_secure(self, scope: Scope) -> bool:
         if scope.get("scheme") in ("https", "wss"):

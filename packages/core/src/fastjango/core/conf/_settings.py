@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -175,6 +176,21 @@ def build_settings(raw: RawSettings, schemas: Sequence[SettingsSchema], environ:
     return Settings(values, sources=raw.sources, declared=declared, module_name=raw.module_name)
 
 
+#: Setting names whose values are never echoed in an error message (they end up in logs and CI output).
+_SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|CREDENTIAL|API_KEY|SIGNING_KEY|_KEY$", re.IGNORECASE)
+#: The password part of a URL (``postgresql://user:password@host``).
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+@", re.IGNORECASE)
+
+
+def _shown(name: str, path: tuple[Any, ...], value: Any) -> str:
+    """How a wrong value appears in the error: secrets hidden, URL passwords masked."""
+    if any(_SECRET_NAME.search(str(part)) for part in (name, *path)):
+        return "<hidden>"
+    if isinstance(value, dict) and name == "?":  # a whole-schema check: its input is every setting of the schema
+        return "{" + ", ".join(sorted(map(str, value))) + "}"
+    return _URL_PASSWORD.sub(r"\g<head>***@", repr(value))
+
+
 def _describe(exc: ValidationError, raw: RawSettings) -> list[str]:
     lines = []
     for error in exc.errors(include_url=False):
@@ -182,8 +198,8 @@ def _describe(exc: ValidationError, raw: RawSettings) -> list[str]:
         name = str(location[0]) if location else "?"
         where = "".join(f"[{part!r}]" for part in location[1:])
         source = raw.sources.get(name, raw.origin)
-        given = error.get("input")
-        lines.append(f"{name}{where} = {given!r} (from {source}): {error['msg']}.")
+        given = _shown(name, tuple(location[1:]), error.get("input"))
+        lines.append(f"{name}{where} = {given} (from {source}): {error['msg']}.")
     return lines
 
 

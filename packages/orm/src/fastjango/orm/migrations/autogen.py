@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from fastjango.orm.migrations.loader import VERSION_TABLE, Migrations
 from fastjango.orm.migrations.operations import AddColumnFilledOp
 from fastjango.orm.migrations.runner import MigrationFailed, Step, run
+from fastjango.orm.migrations.swappable import swapped_tables, waiting_apps
 from fastjango.orm.models.base import metadata
 from fastjango.orm.models.registry import models_registry
 
@@ -142,8 +143,15 @@ def replay(migrations: Migrations, connection: Connection) -> dict[str, str]:
         seen.clear()
         seen.update(tables)
 
+    waiting = waiting_apps(migrations)
     try:
-        run(migrations, connection, "heads", backwards=False, on_step=note)
+        if not waiting:
+            run(migrations, connection, "heads", backwards=False, on_step=note)
+        else:  # every app's head but those that wait for a swappable model's first migration
+            for label in migrations.by_app:
+                head = migrations.head(label)
+                if head is not None and label not in waiting:
+                    run(migrations, connection, head.revision, backwards=False, on_step=note)
     except MigrationFailed as error:
         raise ReplayFailed(
             "Replaying the migrations on a scratch database (to learn the schema they make) failed.\n"
@@ -165,6 +173,10 @@ def detect_changes(
     for model in models_registry.get_models():  # Meta.managed = False: the table is none of migrations' business
         if not model._meta.managed:
             owners.pop(model._meta.db_table, None)
+    for swapped in swapped_tables():  # a swapped-out model (AUTH_USER_MODEL names another): no table to track
+        owners.pop(swapped, None)
+    waiting = waiting_apps(migrations)  # not replayed (see replay()): their tables are not compared this time
+    owners = {table: app for table, app in owners.items() if app not in waiting}
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         if type_ == "table":
@@ -360,7 +372,7 @@ def _with_renames(operations: list[Any], questioner: Questioner, dialect: Any) -
 def _column_signature(column: Any, dialect: Any) -> tuple[str, bool]:
     """What must match for a dropped column and an added one to be a rename: the SQL type and NULL-ness."""
     column_type = column.type
-    for detail in ("collation", "display_width"):  # what MariaDB reflects and models never name
+    for detail in ("collation", "charset", "display_width"):  # what MariaDB reflects and models never name
         if getattr(column_type, detail, None):
             column_type = column_type.copy()
             setattr(column_type, detail, None)
@@ -368,6 +380,8 @@ def _column_signature(column: Any, dialect: Any) -> tuple[str, bool]:
         type_text = column_type.compile(dialect=dialect)
     except Exception:
         type_text = _type_text(column)
+    if dialect.name in ("mariadb", "mysql") and type_text == "JSON":
+        type_text = "LONGTEXT"  # MariaDB's JSON is LONGTEXT (with a json_valid check), and reflects as such
     return (type_text, bool(column.nullable))
 
 

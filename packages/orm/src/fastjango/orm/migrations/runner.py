@@ -103,6 +103,9 @@ def configure_environment(context: EnvironmentContext) -> None:
         context.configure(connection=options.connection, **common)
     else:
         context.configure(dialect_name=options.dialect_name, output_buffer=options.output, literal_binds=True, **common)
+    from fastjango.orm.migrations.swappable import skip_swapped_tables, swapped_tables
+
+    skip_swapped_tables(context.get_context().impl, swapped_tables())
     with context.begin_transaction():
         context.run_migrations()
 

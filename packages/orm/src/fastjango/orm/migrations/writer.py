@@ -28,6 +28,9 @@ _EXTRA_IMPORTS = (
 )
 
 
+_BARE_TEXT = re.compile(r"(?<![.\w])Text\(")
+
+
 class MigrationSource:
     """One migration about to be written: where, what it follows and what it does."""
 
@@ -106,6 +109,8 @@ def render_migration(source: MigrationSource, migration_context: MigrationContex
     for marker, line in _EXTRA_IMPORTS:
         if marker in upgrade or marker in downgrade:
             imports.add(line)
+    if _BARE_TEXT.search(upgrade + downgrade):  # PostgreSQL's JSONB renders astext_type=Text() unprefixed
+        imports.add("from sqlalchemy import Text")
     for module in _MODULE_REFERENCE.findall(upgrade + downgrade):  # custom column types, by full path
         if module.split(".")[0] not in _RENDERER_NAMES:
             imports.add(f"import {module}")

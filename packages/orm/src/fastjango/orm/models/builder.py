@@ -165,13 +165,8 @@ class ModelBuilder:
                 for name, field in base.__dict__.get("_declared_fields", {}).items():
                     if name not in inherited:
                         inherited[name] = field.clone()
+        # As Django (since 1.10): a field declared here replaces the abstract parent's of that name.
         own = {name: value for name, value in self.cls.__dict__.items() if isinstance(value, Field)}
-        for name in own:
-            if name in inherited:
-                raise ImproperlyConfigured(
-                    f"{self.cls.__name__}.{name} clashes with the field of the same name inherited from "
-                    f"{parent.__name__ if parent else 'a parent'}."
-                )
         return {**inherited, **own}
 
     def _table_args(self) -> None:
@@ -350,6 +345,50 @@ def _display_method(field: Field[Any]) -> Callable[[Any], Any]:
     return display
 
 
+def detach_swapped_models() -> None:
+    """Take the relations of swapped-out models off the models they point at (for the active project).
+
+    A model module imported before any project was configured builds its
+    relations as if nothing were swapped; the ORM calls this once the
+    project's apps are loaded, so that ``Group.user_set`` and the delete
+    cascades belong to the model ``AUTH_USER_MODEL`` names, never to the
+    table-less ``auth.User``.
+    """
+    from fastjango.orm.related import ManyToManyDescriptor, ReverseManyDescriptor, ReverseOneToOneDescriptor
+
+    for model in models_registry.get_models():
+        if model._meta.swapped is None:
+            continue
+        for field in [*model._meta.fields, *model._meta.many_to_many]:
+            reverse = getattr(field, "remote", None)
+            remote_model = getattr(field, "remote_model", None)
+            if reverse is None or remote_model is None:
+                continue
+            options = remote_model._meta
+            if reverse in options.related_objects:
+                options.related_objects.remove(reverse)
+                if options._by_name.get(reverse.name) is reverse:
+                    del options._by_name[reverse.name]
+            accessor = getattr(reverse, "accessor_name", None)
+            owner = options.concrete_model
+            descriptor = owner.__dict__.get(accessor) if accessor else None
+            ours = (
+                isinstance(descriptor, ReverseManyDescriptor | ReverseOneToOneDescriptor)
+                and descriptor.relation is reverse
+            ) or (isinstance(descriptor, ManyToManyDescriptor) and descriptor.reverse and descriptor.field is field)
+            if ours and accessor:
+                delattr(owner, accessor)
+
+
+def _refuse_swapped_target(field: Field[Any], remote: type[Model]) -> None:
+    swapped = remote._meta.swapped
+    if swapped is not None:
+        raise ImproperlyConfigured(
+            f"{field.model.__name__}.{field.name} points at {remote._meta.label}, which the setting "
+            f"{remote._meta.swappable} replaces with {swapped}; point it at settings.{remote._meta.swappable}."
+        )
+
+
 def _install_relation(field: ForeignKey[Any]) -> None:
     """The SQLAlchemy relationship, the Django-style descriptor and the reverse side on the target."""
     from fastjango.orm.related import (
@@ -367,6 +406,9 @@ def _install_relation(field: ForeignKey[Any]) -> None:
         wrap_relations(proxy)  # SQLAlchemy instrumented the new relationship on them too
     reverse = ReverseRelation(field)
     field.remote = reverse
+    if model._meta.swapped is not None:
+        return  # a swapped-out model has no table: nothing may reach it from the other side
+    _refuse_swapped_target(field, remote)
     remote._meta.add_related_object(reverse)
     # A relation to a proxy model is a relation to its table: the accessor lives on the concrete model.
     remote = remote._meta.concrete_model
@@ -400,6 +442,7 @@ def _install_many_to_many(field: ManyToManyField[Any], remote: type[Model]) -> N
                 "db_table": field.db_table or f"{model._meta.db_table}_{field.name}",
                 "app_label": model._meta.app_label,
                 "unique_together": [(source_name, target_name)],
+                "auto_created": model,
             },
         )
         # Creating the class builds and registers the through model (see Model.__init_subclass__).
@@ -430,6 +473,9 @@ def _install_many_to_many(field: ManyToManyField[Any], remote: type[Model]) -> N
     setattr(model, field.name, ManyToManyDescriptor(field, reverse=False))
     reverse = ManyToManyReverse(field)
     field.remote = reverse
+    if model._meta.swapped is not None:
+        return  # see _install_relation
+    _refuse_swapped_target(field, remote)
     remote._meta.add_related_object(reverse)
     if reverse.accessor_name is not None:
         setattr(remote._meta.concrete_model, reverse.accessor_name, ManyToManyDescriptor(field, reverse=True))

@@ -19,17 +19,21 @@ META_OPTIONS = frozenset(
     {
         "abstract",
         "app_label",
+        "auto_created",
         "base_manager_name",
         "constraints",
         "db_table",
         "db_table_comment",
         "default_manager_name",
+        "default_permissions",
         "default_related_name",
         "get_latest_by",
         "indexes",
         "managed",
         "ordering",
+        "permissions",
         "proxy",
+        "swappable",
         "unique_together",
         "verbose_name",
         "verbose_name_plural",
@@ -90,12 +94,21 @@ class Options:
         self.verbose_name_plural: str = declared.get("verbose_name_plural") or f"{self.verbose_name}s"
         self.default_related_name: str | None = inherited("default_related_name", None)
         self.managed: bool = declared.get("managed", True)
+        #: Read by fastjango-auth, which creates these permissions after ``migrate`` (as Django's).
+        self.default_permissions: tuple[str, ...] = tuple(
+            inherited("default_permissions", ("add", "change", "delete", "view"))
+        )
+        self.permissions: list[tuple[str, str]] = [tuple(item) for item in inherited("permissions", [])]
         #: The alias of the one connection a model is bound to (see ``bind_connection``), taken from the
         #: class attribute ``_fj_bound_alias``: the historical models of data migrations. Such a model is
         #: not an application model: every query runs on that alias whatever the routers say, it is not
         #: registered, and lifecycle hooks do not fire for it. None for every application model.
         self.bound_alias: str | None = model.__dict__.get("_fj_bound_alias")
         self.proxy: bool = bool(declared.get("proxy", False))
+        #: The setting that may name a replacement for this model (``"AUTH_USER_MODEL"``); not inherited.
+        self.swappable: str | None = declared.get("swappable")
+        #: The model an automatic many-to-many table was made for (it is swapped out with that model).
+        self.auto_created: type[Model] | None = declared.get("auto_created")
         self.default_manager_name: str | None = inherited("default_manager_name", None)
         self.base_manager_name: str | None = inherited("base_manager_name", None)
         self.inheritable: dict[str, Any] = {
@@ -107,6 +120,8 @@ class Options:
                 "constraints",
                 "indexes",
                 "default_related_name",
+                "default_permissions",
+                "permissions",
             )
             if key in declared
         }
@@ -138,6 +153,28 @@ class Options:
     @property
     def label_lower(self) -> str:
         return f"{self.app_label}.{self.model_name}"
+
+    @property
+    def swapped(self) -> str | None:
+        """The ``app_label.Model`` replacing this model, when its ``swappable`` setting names another one.
+
+        A swapped model has no table, no manager and no reverse relations: the
+        project uses the model the setting names instead (as Django's
+        ``AUTH_USER_MODEL``). Read from the active project's settings; None
+        without a project.
+        """
+        if self.auto_created is not None:
+            return self.auto_created._meta.swapped
+        if not self.swappable:
+            return None
+        from fastjango.core.project import get_project, has_project
+
+        if not has_project(load=False):
+            return None
+        value = getattr(get_project().settings, self.swappable, None)
+        if not isinstance(value, str) or not value or value.lower() == self.label_lower:
+            return None
+        return value
 
     def add_field(self, field: Field[Any]) -> None:
         if field.many_to_many:

@@ -23,6 +23,7 @@ from fastjango.orm.db.config import effective_databases
 from fastjango.orm.db.connections import Databases, replaced_databases
 from fastjango.orm.db.servers import create_server_database, drop_server_database
 from fastjango.orm.db.urls import database_urls
+from fastjango.orm.migrations.swappable import swapped_tables
 from fastjango.orm.models.base import metadata
 from fastjango.orm.models.registry import models_registry
 from fastjango.orm.settings import DatabaseSettings
@@ -66,8 +67,11 @@ def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Da
             test_url = sync_url.set(database=name).render_as_string(hide_password=False)
             test_configs[alias] = config.model_copy(update={"URL": test_url})
         databases = Databases(test_configs)
+        with project.activated():
+            swapped = swapped_tables()  # a swapped-out model (AUTH_USER_MODEL names another) has no table
+        tables = [table for table in metadata.sorted_tables if table.name not in swapped]
         for alias in test_configs:
-            metadata.create_all(databases[alias].sync_engine)
+            metadata.create_all(databases[alias].sync_engine, tables=tables)
         with replaced_databases(project, databases):
             yield databases
         databases.close()
