@@ -163,7 +163,14 @@ OPERATIONS = [
     for method in methods
 ]
 #: Operations with nothing to make invalid (no input, or one free-form string): valid requests only.
-_NO_INPUT = {"GET /", "GET /api/", "GET /hello/{name}/", "GET /accounts/login/", "POST /accounts/logout/"}
+_NO_INPUT = {
+    "GET /",
+    "GET /api/",
+    "GET /hello/{name}/",
+    "GET /accounts/login/",
+    "POST /accounts/logout/",
+    "GET /accounts/password/reset/{uidb64}/{token}/",  # two free-form strings: nothing to make invalid
+}
 #: Operations that would end the editor's login or change its password: fuzzed without credentials.
 _ANONYMOUS = {"POST /accounts/logout/", "POST /accounts/password/change/", "POST /accounts/token/revoke/"}
 CASES = [

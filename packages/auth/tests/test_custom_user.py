@@ -23,6 +23,9 @@ from sqlalchemy.engine import make_url
 from fastjango.orm.db.servers import create_server_database, drop_server_database
 from fastjango.orm.testing.backends import TEST_BACKENDS
 
+# A whole project through manage.py subprocesses: dev:test runs it; the isolated runs leave it out.
+pytestmark = pytest.mark.manage_py
+
 ACCOUNTS_MODELS = '''
 from fastjango.auth.models import AbstractUser
 from fastjango.orm import fields
