@@ -87,11 +87,12 @@ def _environment() -> dict[str, str]:
     }
 
 
-def manage(*args: str) -> subprocess.CompletedProcess[str]:
+def manage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python manage.py <args>`` in the example, with a clean environment (or ``env``)."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=EXAMPLE,
-        env=_environment(),
+        env=_environment() if env is None else env,
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -170,32 +171,18 @@ User.objects.create_user("reader", "reader@example.org", {reader!r})
 
 def _make_users(environ: dict[str, str]) -> None:
     """``createsuperuser --noinput``, then the editor and the reader, as the README says to make them."""
-    superuser = subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput"],
-        cwd=EXAMPLE,
+    superuser = manage(
+        "createsuperuser",
+        "--noinput",
         env={
             **environ,
             "FASTJANGO_SUPERUSER_USERNAME": "admin",
             "FASTJANGO_SUPERUSER_EMAIL": "admin@example.org",
             "FASTJANGO_SUPERUSER_PASSWORD": "admin-Pass-w0rd-long",
         },
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-        check=False,
     )
     assert superuser.returncode == 0, superuser.stdout + superuser.stderr
-    users = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--plain", "-c", _GRANT_BLOG_PERMISSIONS.format(**PASSWORDS)],
-        cwd=EXAMPLE,
-        env=environ,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-        check=False,
-    )
+    users = manage("shell", "--plain", "-c", _GRANT_BLOG_PERMISSIONS.format(**PASSWORDS), env=environ)
     assert users.returncode == 0, users.stdout + users.stderr
 
 
@@ -229,16 +216,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx2.Client]:
     folder = tmp_path_factory.mktemp("blog")
     environ = {**_environment(), "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
     _served["DATABASE_URL"] = environ["DATABASE_URL"]
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate"],
-        cwd=EXAMPLE,
-        env=environ,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-        check=False,
-    )
+    migrate = manage("migrate", env=environ)
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     assert "Applying blog.0001_initial... OK" in migrate.stdout
     _make_users(environ)
@@ -564,16 +542,7 @@ def test_a_browser_logs_in_with_the_session_and_sends_the_csrf_token(api: httpx2
 
 def test_an_api_key_made_with_manage_py_writes_as_its_user(api: httpx2.Client) -> None:
     environ = {**_environment(), "DATABASE_URL": _database_url_of(api)}
-    made = subprocess.run(
-        [sys.executable, "manage.py", "createapikey", "editor", "--name", "importer"],
-        cwd=EXAMPLE,
-        env=environ,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-        check=False,
-    )
+    made = manage("createapikey", "editor", "--name", "importer", env=environ)
     assert made.returncode == 0, made.stdout + made.stderr
     key = re.search(r"fj_\w+", made.stdout)
     assert key is not None, made.stdout

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastjango.auth.hashers import Argon2PasswordHasher
-from fastjango.core.project import Project
+from fastjango.core.project import Project, get_project, has_project, set_default_project
 from fastjango.orm.testing.backends import TEST_BACKENDS
 
 _projects: dict[tuple[str, tuple[tuple[str, Any], ...]], Project] = {}
@@ -42,3 +44,14 @@ def project_for(backend: str, **extra: Any) -> Project:
             environ={},
         )
     return project
+
+
+@contextmanager
+def default_project(project: Project | None) -> Iterator[Project | None]:
+    """``project`` as the process's default project inside the block (``None``: no project at all)."""
+    previous = get_project() if has_project(load=False) else None
+    set_default_project(project)
+    try:
+        yield project
+    finally:
+        set_default_project(previous)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.orm.testing.backends import require_backend, selected_backends
 
 # The test app and helpers live beside this file (auth_app/, auth_testing.py); make them importable by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from auth_testing import project_for
+from auth_testing import default_project, project_for
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -36,12 +36,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 def fastjango_project(backend: str) -> Iterator[Project]:
     """The backend's project, the default project while the test runs."""
     project = project_for(backend)
-    previous = get_project() if has_project(load=False) else None
-    set_default_project(project)
-    try:
+    with default_project(project):
         yield project
-    finally:
-        set_default_project(previous)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from http.cookies import Morsel, SimpleCookie
 from typing import Any
 
 import pytest
-from auth_testing import project_for
+from auth_testing import default_project, project_for
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
@@ -21,7 +21,7 @@ from fastjango.auth.csrf import CsrfTokenDep, arotate_token, csrf_exempt, csrf_t
 from fastjango.auth.csrf.tokens import MASKED_TOKEN_LENGTH
 from fastjango.auth.sessions import SessionDep
 from fastjango.core.exceptions import ImproperlyConfigured
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.core.urls import path
 from fastjango.orm.testing.backends import require_backend, selected_backends
 
@@ -100,12 +100,8 @@ def database(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def fastjango_project(database: str) -> Iterator[Project]:
     project = project_for(require_backend(database), **EXTRA_SETTINGS)
-    previous = get_project() if has_project(load=False) else None
-    set_default_project(project)
-    try:
+    with default_project(project):
         yield project
-    finally:
-        set_default_project(previous)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from auth_testing import project_for
+from auth_testing import default_project, project_for
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
@@ -14,7 +14,7 @@ from fastjango.auth import SESSION_KEY, aauthenticate, alogin, alogout, authenti
 from fastjango.auth.csrf import csrf_token_view
 from fastjango.auth.models import User
 from fastjango.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.core.urls import path
 from fastjango.orm.testing.backends import require_backend
 
@@ -47,12 +47,8 @@ urlpatterns = [
 @pytest.fixture
 def fastjango_project(backend: str) -> Iterator[Project]:
     project = project_for(require_backend(backend), INSTALLED_PLUGINS=["orm", "auth", "signals"])
-    previous = get_project() if has_project(load=False) else None
-    set_default_project(project)
-    try:
+    with default_project(project):
         yield project
-    finally:
-        set_default_project(previous)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,6 @@ from fastjango.auth.backends import BaseBackend
 from fastjango.auth.hashers import PBKDF2PasswordHasher
 from fastjango.auth.models import User
 from fastjango.auth.ratelimit import (
-    KEY_PREFIX,
     LoginRateLimited,
     LoginRateLimitSettings,
     MemoryRateLimitStore,
@@ -30,6 +30,9 @@ pytestmark = pytest.mark.usefixtures("db")
 
 PASSWORD = "s3cret-horse-battery"
 REDIS_URL = "redis://127.0.0.1:6379/13"
+#: This run's own keys: another test run on the same Redis (a second checkout, CI beside a developer) never
+#: sees or clears them.
+TEST_PREFIX = f"fastjango-test-{os.getpid()}:login:"
 
 
 def sync_login_view(request: Request, username: str, password: str) -> JSONResponse:
@@ -64,7 +67,7 @@ def _clear_redis() -> None:
 
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        keys = list(client.scan_iter(match=KEY_PREFIX + "*"))
+        keys = list(client.scan_iter(match=TEST_PREFIX + "*"))
         if keys:
             client.delete(*keys)
     finally:
@@ -79,6 +82,7 @@ def store(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
     if spec != "memory":
         _clear_redis()
     settings.LOGIN_RATE_LIMIT_STORE = spec
+    settings.LOGIN_RATE_LIMIT_KEY_PREFIX = TEST_PREFIX
     settings.LOGIN_RATE_LIMIT = "3/15m"
     settings.LOGIN_RATE_LIMIT_PER_IP = "10/15m"
     yield spec
@@ -196,7 +200,7 @@ async def test_disabled(async_client: Any, settings: Any, store: str, backend: s
 async def test_two_redis_stores_share_counts_like_two_workers() -> None:
     _clear_redis()
     worker_a, worker_b = RedisRateLimitStore(REDIS_URL), RedisRateLimitStore(REDIS_URL)
-    key = KEY_PREFIX + "shared-test"
+    key = TEST_PREFIX + "shared-test"
     try:
         assert (await worker_a.ahit(key, 60))[0] == 1
         assert (await worker_b.ahit(key, 60))[0] == 2
@@ -278,3 +282,20 @@ async def test_logins_pause_while_the_counter_store_is_unreachable(
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) == 30
     assert "paused" in refused.json()["detail"]
+
+
+async def test_password_reset_requests_are_limited_per_address(
+    async_client: Any, settings: Any, store: str, backend: str
+) -> None:
+    """Each request may send an e-mail: past the limit a 429, whether or not the address has an account."""
+    from fastjango.auth import mail
+
+    settings.EMAIL_BACKEND = "locmem"
+    mail.outbox.clear()
+    await _user()
+    for address in ("ann@example.com", "nobody@example.com"):
+        for _ in range(3):
+            assert (await async_client.post("/accounts/password/reset/", json={"email": address})).status_code == 200
+        refused = await async_client.post("/accounts/password/reset/", json={"email": address.upper()})
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert len(mail.outbox) == 3  # ann's three; the refused fourth sent nothing

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from auth_app.models import Article
-from auth_testing import project_for
+from auth_testing import default_project, project_for
 from fastapi import Request
 
 from fastjango.auth import alogin
@@ -16,7 +16,7 @@ from fastjango.auth.models import Permission, User
 from fastjango.auth.permissions import acreate_permissions
 from fastjango.auth.rest import APIKeyAuthentication, JWTAuthentication, SessionAuthentication
 from fastjango.auth.tokens.models import ApiKey
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.core.urls import include, path
 from fastjango.orm.testing.backends import require_backend
 from fastjango.rest import routers, serializers, viewsets
@@ -60,12 +60,8 @@ urlpatterns = [
 def fastjango_project(backend: str) -> Iterator[Project]:
     """The auth tests' project with the rest plugin too."""
     project = project_for(require_backend(backend), INSTALLED_PLUGINS=["orm", "auth", "rest"])
-    previous = get_project() if has_project(load=False) else None
-    set_default_project(project)
-    try:
+    with default_project(project):
         yield project
-    finally:
-        set_default_project(previous)
 
 
 async def _access(client: Any, name: str = "ann") -> dict[str, str]:

@@ -13,7 +13,7 @@ from http.cookies import Morsel, SimpleCookie
 from typing import Any
 
 import pytest
-from auth_testing import project_for
+from auth_testing import default_project, project_for
 from click.testing import CliRunner
 from starlette.requests import Request
 
@@ -26,7 +26,7 @@ from fastjango.auth.sessions.models import Session as SessionRow
 from fastjango.auth.sessions.settings import check_session_settings
 from fastjango.core.conf.global_settings import DEFAULT_MIDDLEWARE
 from fastjango.core.exceptions import ImproperlyConfigured
-from fastjango.core.project import Project, get_project, has_project, set_default_project
+from fastjango.core.project import Project
 from fastjango.core.testing import require_service
 from fastjango.core.urls import path
 from fastjango.orm.testing.backends import require_backend, selected_backends
@@ -146,12 +146,8 @@ def fastjango_project(request: pytest.FixtureRequest) -> Iterator[Project]:
     """A project with the sessions app and middleware, on the database the engine case names."""
     _, backend = _case(request)
     project = project_for(require_backend(backend), **EXTRA_SETTINGS)
-    previous = get_project() if has_project(load=False) else None
-    set_default_project(project)
-    try:
+    with default_project(project):
         yield project
-    finally:
-        set_default_project(previous)
 
 
 @pytest.fixture

@@ -95,6 +95,10 @@ class LoginRateLimitSettings(BaseModel):
         "memory",
         description="Where failures are counted: 'memory' (this process) or a redis:// URL (shared by all workers).",
     )
+    LOGIN_RATE_LIMIT_KEY_PREFIX: str = setting(
+        KEY_PREFIX,
+        description="Prefix of the counters' Redis keys; give each project its own when several share one Redis.",
+    )
 
     @field_validator("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT_PER_IP")
     @classmethod
@@ -330,6 +334,23 @@ class LoginRateLimiter:
             raise _store_down(error) from error
         self._refuse(counts)
 
+    async def acheck_reset(self, request: Any, email: str) -> None:
+        """Count a password-reset request: per address (the ``LOGIN_RATE_LIMIT`` rate) and per client.
+
+        Each request may send e-mail, so without a limit anyone could flood a mailbox. The limit
+        applies whether or not the address has an account, so a refusal tells nothing.
+        """
+        ip = _client_ip(request)
+        keys = [
+            (f"{self.prefix}reset:{_digest(email.lower())}", self.per_user),
+            (f"{self.prefix}reset-ip:{ip}", self.per_ip),
+        ]
+        try:
+            counts = [(*await self.store.ahit(key, rate.window), rate) for key, rate in keys]
+        except _STORE_ERRORS as error:
+            raise _store_down(error) from error
+        self._refuse(counts)
+
     async def afailed(self, request: Any, username: str) -> None:
         """A failed attempt: already counted by :meth:`acheck`."""
 
@@ -389,6 +410,7 @@ def get_login_rate_limiter(settings: Settings | None = None) -> LoginRateLimiter
         _store(settings),
         parse_rate(str(settings.LOGIN_RATE_LIMIT)),
         parse_rate(str(settings.LOGIN_RATE_LIMIT_PER_IP)),
+        prefix=str(settings.get("LOGIN_RATE_LIMIT_KEY_PREFIX", KEY_PREFIX)),
     )
 
 

@@ -87,7 +87,7 @@ urlpatterns = [
         openapi_extra=openapi_body(PasswordResetBody),
         response_model=DetailBody,
         response_description="Sent, if an account has this e-mail address (the same answer when none has).",
-        responses=responses(400, 403, 415, redirect=True),
+        responses=responses(400, 403, 415, 429, redirect=True),
     ),
     path(
         "password/reset/<uidb64>/<token>/",

@@ -178,6 +178,12 @@ async def password_reset_view(request: Request) -> Response:
             raise BadRequest("Enter a valid e-mail address.", {"email": ["Enter a valid e-mail address."]})
     except BadRequest as error:
         return error.response()
+    limiter = get_login_rate_limiter()
+    if limiter is not None:  # every request may send e-mail: no flooding a mailbox
+        try:
+            await limiter.acheck_reset(request, email)
+        except LoginRateLimited as limited:
+            return rate_limited(limited)
     email_field = getattr(get_user_model(), "EMAIL_FIELD", "email")
     messages = [_reset_message(request, user, email_field) for user in await _users_for_email(email)]
     # Sent after the answer: how long it takes does not tell whether the address has an account.
