@@ -124,6 +124,22 @@ def test_the_example_answers_its_welcome_route() -> None:
     assert greeting == {"message": "Hello, Ada!", "name": "Ada"}
 
 
+def test_the_examples_own_tests_pass() -> None:
+    """What its README says: `pytest` in the project folder (hello/tests.py and blog/tests.py)."""
+    outcome = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=EXAMPLE,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert outcome.returncode == 0, outcome.stdout + outcome.stderr
+    assert re.search(r"\b5 passed\b", outcome.stdout), outcome.stdout
+
+
 def test_the_example_projects_migrations_match_its_models() -> None:
     # What a project's CI runs: exit 1, and the migration it would write, when a model changed without one.
     outcome = manage("makemigrations", "--check")

@@ -31,7 +31,7 @@ from fastjango.orm.settings import DatabaseSettings
 if TYPE_CHECKING:
     from fastjango.core.project import Project
 
-__all__ = ["flush_tables", "setup_test_databases"]
+__all__ = ["emit_post_migrate", "flush_tables", "setup_test_databases"]
 
 
 _sequence = itertools.count(1)
@@ -73,6 +73,7 @@ def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Da
         for alias in test_configs:
             metadata.create_all(databases[alias].sync_engine, tables=tables)
         with replaced_databases(project, databases):
+            emit_post_migrate(project, list(test_configs))
             yield databases
         databases.close()
     finally:
@@ -84,10 +85,32 @@ def setup_test_databases(project: Project, *, keep: bool = False) -> Iterator[Da
             temporary.rmdir()
 
 
-def flush_tables(databases: Databases) -> None:
-    """Delete every row of every model table (children first), for tests that really commit."""
+def emit_post_migrate(project: Project, aliases: list[str]) -> None:
+    """What ``migrate`` tells plugins when it is done, for databases made without it (the test databases).
+
+    As Django's test runner: the auth plugin then creates the permissions of every model, so a test
+    can give a user ``blog.add_post`` without making the permission first. Called again after
+    :func:`flush_tables`, which empties those tables too.
+    """
+    hook = getattr(project.pm.hook, "fastjango_orm_post_migrate", None)
+    if hook is None or not hook.get_hookimpls():
+        return
+    with project.activated():
+        for alias in aliases:
+            hook(project=project, using=alias, plan=[])
+
+
+def flush_tables(databases: Databases, project: Project | None = None) -> None:
+    """Delete every row of every model table (children first), for tests that really commit.
+
+    With ``project``, the post-migrate hook runs again afterwards (see :func:`emit_post_migrate`).
+    """
+    swapped = swapped_tables()  # never created (AUTH_USER_MODEL names another model)
     for alias in databases:
         engine = databases[alias].sync_engine
         with engine.begin() as connection:
             for table in reversed(metadata.sorted_tables):
-                connection.execute(delete(table))
+                if table.name not in swapped:
+                    connection.execute(delete(table))
+    if project is not None:
+        emit_post_migrate(project, list(databases))

@@ -122,14 +122,16 @@ async def _fastjango_async_engines(fastjango_test_databases: Databases) -> Async
 
 
 @pytest.fixture
-def transactional_db(request: pytest.FixtureRequest, fastjango_test_databases: Databases) -> Iterator[None]:
-    """Let the test commit for real; empty every table afterwards."""
+def transactional_db(
+    request: pytest.FixtureRequest, fastjango_test_databases: Databases, fastjango_project: Project
+) -> Iterator[None]:
+    """Let the test commit for real; empty every table afterwards (then plugins' post-migrate rows come back)."""
     if inspect.iscoroutinefunction(getattr(request, "function", None)):
         request.getfixturevalue("_fastjango_async_engines")
     try:
         yield
     finally:
-        flush_tables(fastjango_test_databases)
+        flush_tables(fastjango_test_databases, fastjango_project)
 
 
 @pytest.fixture
