@@ -121,6 +121,30 @@ async def test_api_root_and_reverse(async_client: Any, backend: str) -> None:
     assert reverse("post-publish", kwargs={"pk": 3}) == "/api/posts/3/publish/"
 
 
+async def test_head_and_options_answer_as_in_drf(async_client: Any, backend: str) -> None:
+    author = await _author()
+    got = await async_client.get(f"/api/authors/{author.pk}/")
+    head = await async_client.head(f"/api/authors/{author.pk}/")
+    assert head.status_code == 200 and head.headers["content-type"] == got.headers["content-type"]
+    assert (await async_client.head("/api/authors/999999/")).status_code == 404  # the GET handler's answer
+    options = await async_client.options("/api/posts/")
+    assert options.status_code == 200
+    assert options.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert options.json() == {
+        "name": "Post List",
+        "description": "",
+        "renders": ["application/json"],
+        "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+    }
+    detail = await async_client.options(f"/api/authors/{author.pk}/")
+    assert detail.json()["name"] == "Author Instance"
+    assert detail.headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
+    refused = await async_client.delete("/api/posts/")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    schema = (await async_client.get("/openapi.json")).json()["paths"]["/api/posts/"]
+    assert set(schema) == {"get", "post"}  # neither is an operation of its own
+
+
 async def test_openapi_describes_every_route(async_client: Any, backend: str) -> None:
     schema = (await async_client.get("/openapi.json")).json()
     paths = schema["paths"]

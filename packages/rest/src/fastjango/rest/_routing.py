@@ -10,6 +10,7 @@ exactly.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,8 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import JSONResponse
 from starlette.responses import Response as StarletteResponse
+from starlette.routing import Match
+from starlette.types import Receive, Scope, Send
 
 __all__ = ["APIViewRoute", "ViewEndpoint", "view_endpoint"]
 
@@ -39,6 +42,8 @@ class ViewEndpoint:
     ) -> None:
         self.view_class = view_class
         self.actions = {method.lower(): action for method, action in actions.items()}
+        #: Every method of this URL, when a router gives each method an endpoint of its own (for ``Allow``).
+        self.url_actions: dict[str, str] = {}
         self.initkwargs = dict(initkwargs)
         self.detail = detail
         self.basename = basename
@@ -78,15 +83,40 @@ class ViewEndpoint:
                 setattr(view, key, value)
         return view
 
+    @property
+    def allowed_methods(self) -> list[str]:
+        """What the ``Allow`` header lists: the URL's methods, HEAD with GET, and OPTIONS."""
+        actions = self.url_actions or self.actions
+        methods = {method.upper() for method in actions} | {"OPTIONS"}
+        if "get" in actions:
+            methods.add("HEAD")
+        return sorted(methods)
+
+    def options_metadata(self) -> dict[str, Any]:
+        """The body of an ``OPTIONS`` answer, as DRF's ``SimpleMetadata`` gives it (without per-field actions)."""
+        name = re.sub(r"(ViewSet|APIView|View)$", "", self.view_class.__name__) or self.view_class.__name__
+        name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+        if self.is_viewset and self.detail is not None:
+            name = f"{name} {'Instance' if self.detail else 'List'}"
+        return {
+            "name": name,
+            "description": inspect.cleandoc(self.view_class.__doc__ or ""),  # its own, not a base class's
+            "renders": ["application/json"],
+            "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+        }
+
     async def handle(self, request: StarletteRequest) -> StarletteResponse:
         method = request.method.lower()
         action = self.actions.get(method)
         if action is None and method == "head":
             action = self.actions.get("get")
+        if action is None and method == "options":
+            return JSONResponse(self.options_metadata(), headers={"Allow": ", ".join(self.allowed_methods)})
         if action is None:
-            allowed = ", ".join(sorted(m.upper() for m in self.actions))
             return JSONResponse(
-                {"detail": f'Method "{request.method}" not allowed.'}, status_code=405, headers={"Allow": allowed}
+                {"detail": f'Method "{request.method}" not allowed.'},
+                status_code=405,
+                headers={"Allow": ", ".join(self.allowed_methods)},
             )
         view = self.make_view(action if self.is_viewset else self.view_class.method_actions.get(action))
         response: StarletteResponse = await view.dispatch(request, action)
@@ -129,3 +159,20 @@ class APIViewRoute(APIRoute):
         if isinstance(self.endpoint, ViewEndpoint):
             return self.endpoint.handle
         return super().get_route_handler()
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """HEAD is served by the GET route, OPTIONS by any (neither is an operation of its own in OpenAPI)."""
+        match, child = super().matches(scope)
+        if match is Match.PARTIAL and isinstance(self.endpoint, ViewEndpoint):
+            method = scope.get("method")
+            if method == "OPTIONS" or (method == "HEAD" and "GET" in (self.methods or ())):
+                return Match.FULL, child
+        return match, child
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if isinstance(self.endpoint, ViewEndpoint):
+            # The view answers every method it gets: its own, HEAD and OPTIONS (see matches()), and a
+            # JSON 405 listing the URL's methods for the others (the router hands those to a partial match).
+            await self.app(scope, receive, send)
+            return
+        await super().handle(scope, receive, send)

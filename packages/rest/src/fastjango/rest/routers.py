@@ -168,6 +168,7 @@ class SimpleRouter(BaseRouter):
                     endpoint = view_endpoint(
                         viewset, {method: action}, route.initkwargs, detail=route.detail, basename=basename
                     )
+                    endpoint.url_actions = {key.lower(): value for key, value in mapping.items()}
                     patterns.append(path(url, endpoint, name=name))
         return patterns
 
