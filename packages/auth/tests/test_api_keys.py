@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 import pytest
@@ -41,7 +42,9 @@ async def _refused(client: Any, headers: dict[str, str], detail: str) -> None:
 async def test_a_key_works_in_each_header(async_client: Any, backend: str) -> None:
     _, api_key, plaintext = await _key()
     assert plaintext.startswith(f"fj_{api_key.prefix}_") and len(plaintext) == 3 + 10 + 1 + 40
-    assert plaintext.split("_")[2] not in api_key.hashed_secret  # only a digest is stored
+    secret = plaintext.split("_")[2]
+    assert secret not in api_key.hashed_secret  # only a digest is stored: its SHA-256
+    assert api_key.hashed_secret == hashlib.sha256(secret.encode()).hexdigest()
     for headers in (
         {"X-API-Key": plaintext},
         {"Authorization": f"Api-Key {plaintext}"},
@@ -113,9 +116,12 @@ def test_cleartokens_deletes_expired_refresh_tokens(backend: str, fastjango_proj
 
     user = User.objects.create_user("svc", "svc@example.com", PASSWORD)
     now = datetime.datetime.now(datetime.UTC)
-    for jti, expires_at in (("old", now - datetime.timedelta(hours=1)), ("live", now + datetime.timedelta(hours=1))):
-        RefreshToken.objects.create(jti=jti, family="f", user=user, expires_at=expires_at)
+    past, future = now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=1)
+    rows = (("old", "ended", past), ("older", "ended", past), ("revoked", "going", past), ("live", "going", future))
+    for jti, family, expires_at in rows:
+        RefreshToken.objects.create(jti=jti, family=family, user=user, expires_at=expires_at, revoked_at=now)
     result = CliRunner().invoke(cleartokens, [])
     assert result.exit_code == 0, result.output
-    assert "Deleted 1 expired refresh token(s)." in result.output
-    assert list(RefreshToken.objects.values_list("jti", flat=True)) == ["live"]
+    assert "Deleted 2 expired refresh token(s)." in result.output
+    # A login with a token still valid keeps its expired rows: they are how its revocation is known.
+    assert sorted(RefreshToken.objects.values_list("jti", flat=True)) == ["live", "revoked"]

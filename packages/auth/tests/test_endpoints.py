@@ -273,3 +273,33 @@ async def test_the_endpoints_are_in_the_openapi_schema(async_client: Any, backen
 def test_the_included_token_and_social_names(fastjango_project: Any, app: Any, backend: str) -> None:
     assert reverse("auth:token") == "/accounts/token/"
     assert reverse("auth:social_login", kwargs={"provider": "github"}) == "/accounts/oauth/github/login/"
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/accounts/login/", b'{"username": "an\\u0000n", "password": "x"}', "username"),  # PostgreSQL refuses NUL
+        ("/accounts/login/", b'{"username": "\\ud800", "password": "x"}', "username"),  # a lone surrogate
+        ("/accounts/password/reset/", b'{"email": "a\\u0000@example.com"}', "email"),
+        ("/accounts/password/reset/", b'{"email": "\\udfff@example.com"}', "email"),
+    ],
+)
+async def test_characters_no_database_stores_are_a_400(
+    async_client: Any, url: str, body: bytes, field: str, backend: str
+) -> None:
+    response = await async_client.post(url, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"] == {field: ["Contains a NUL character or invalid Unicode."]}
+
+
+async def test_an_over_long_new_password_is_a_400(async_client: Any, backend: str) -> None:
+    await _user()
+    login = await async_client.post("/accounts/login/", json={"username": "ann", "password": PASSWORD})
+    assert login.status_code == 200
+    csrf = await _csrf(async_client)
+    body = {"old_password": PASSWORD, "new_password": "x" * 5000}
+    response = await async_client.post("/accounts/password/change/", json=body, headers=csrf)
+    assert response.status_code == 400 and response.json()["code"] == "password_invalid"
+    assert "limited to 4096 characters" in response.json()["detail"]
+    again = await async_client.post("/accounts/login/", json={"username": "ann", "password": PASSWORD}, headers=csrf)
+    assert again.status_code == 200  # nothing changed: the old password still logs in

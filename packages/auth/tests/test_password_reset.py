@@ -102,16 +102,20 @@ async def test_bad_links_name_the_problem_and_change_nothing(async_client: Any, 
     cases = {
         f"/accounts/password/reset/{uid}/not-a-token/": "invalid_token",
         f"/accounts/password/reset/{uid}/{token[:-2]}xx/": "invalid_token",
-        f"/accounts/password/reset/{uid_encode(ann.pk + 999)}/{token}/": "invalid_link",
-        f"/accounts/password/reset/%25%25%25/{token}/": "invalid_link",
-        f"/accounts/password/reset/{uid_encode('abc')}/{token}/": "invalid_link",
-        f"/accounts/password/reset/{uid_encode(10**30)}/{token}/": "invalid_link",
-        f"/accounts/password/reset/{uid_encode(-1)}/{token}/": "invalid_link",
+        f"/accounts/password/reset/{uid_encode(ann.pk + 999)}/{token}/": "invalid_token",
+        f"/accounts/password/reset/%25%25%25/{token}/": "invalid_token",
+        f"/accounts/password/reset/{uid_encode('abc')}/{token}/": "invalid_token",
+        f"/accounts/password/reset/{uid_encode(10**30)}/{token}/": "invalid_token",
+        f"/accounts/password/reset/{uid_encode(-1)}/{token}/": "invalid_token",
     }
+    answers = set()
     for link, code in cases.items():
         response = await async_client.post(link, json={"new_password": NEW_PASSWORD})
         assert response.status_code == 400, (link, response.text)
         assert response.json()["code"] == code, link
+        answers.add(response.text)
+    # One answer whether or not the link names an account: reset links do not reveal which user ids exist.
+    assert len(answers) == 1, answers
     await ann.arefresh_from_db()
     assert await ann.acheck_password(PASSWORD)
 
@@ -157,3 +161,14 @@ async def test_bad_addresses_are_refused(async_client: Any, email: str, backend:
     assert response.status_code == 400
     assert "email" in response.json()["errors"]
     assert mail.outbox == []
+
+
+def test_a_reset_url_with_other_placeholders_is_refused_at_start_up() -> None:
+    from pydantic import ValidationError
+
+    from fastjango.auth.views.settings import AccountSettings
+
+    with pytest.raises(ValidationError, match="may hold no placeholder but"):
+        AccountSettings.model_validate({"PASSWORD_RESET_URL": "https://app.example.com/{lang}/{uidb64}/{token}/"})
+    fine = AccountSettings.model_validate({"PASSWORD_RESET_URL": "https://app.example.com/r/{uidb64}/{token}/"})
+    assert fine.PASSWORD_RESET_URL is not None

@@ -236,8 +236,8 @@ def test_memory_windows_end() -> None:
     ("text", "limit", "window"), [("5/15m", 5, 900), ("100/h", 100, 3600), ("20/300s", 20, 300), ("3/2d", 3, 172800)]
 )
 def test_rates(text: str, limit: int, window: int) -> None:
-    assert parse_rate(text) == (parse_rate(text)) and parse_rate(text).limit == limit
-    assert parse_rate(text).window == window
+    rate = parse_rate(text)
+    assert (rate.limit, rate.window) == (limit, window)
 
 
 @pytest.mark.parametrize("bad", ["five", "5", "5/15x", "0/m", "5/0m"])
@@ -246,7 +246,14 @@ def test_bad_settings_are_named(bad: str) -> None:
 
     with pytest.raises(pydantic.ValidationError, match="LOGIN_RATE_LIMIT"):
         LoginRateLimitSettings(LOGIN_RATE_LIMIT=bad)
-    with pytest.raises(pydantic.ValidationError, match="redis://"):
+    with pytest.raises(pydantic.ValidationError, match="LOGIN_RATE_LIMIT_PER_IP"):
+        LoginRateLimitSettings(LOGIN_RATE_LIMIT_PER_IP=bad)
+
+
+def test_a_store_that_is_not_redis_is_named() -> None:
+    import pydantic
+
+    with pytest.raises(pydantic.ValidationError, match="must be 'memory' or a redis:// URL, not 'mysql://x'"):
         LoginRateLimitSettings(LOGIN_RATE_LIMIT_STORE="mysql://x")
 
 
@@ -302,3 +309,11 @@ async def test_password_reset_requests_are_limited_per_address(
         refused = await async_client.post("/accounts/password/reset/", json={"email": address.upper()})
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert len(mail.outbox) == 3  # ann's three; the refused fourth sent nothing
+
+
+async def test_other_spellings_of_a_username_share_its_counter(async_client: Any, store: str, backend: str) -> None:
+    """MariaDB matches "Ann" and "ann " to ann: they must not be fresh guesses at her password."""
+    await _user()
+    for spelling in ("ann", "Ann", "ANN "):
+        assert (await _login(async_client, username=spelling)).status_code == 400
+    assert (await _login(async_client, username="aNn", password=PASSWORD)).status_code == 429

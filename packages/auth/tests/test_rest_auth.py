@@ -20,6 +20,7 @@ from fastjango.core.project import Project
 from fastjango.core.urls import include, path
 from fastjango.orm.testing.backends import require_backend
 from fastjango.rest import routers, serializers, viewsets
+from fastjango.rest.decorators import api_view
 from fastjango.rest.permissions import DjangoModelPermissions
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -46,6 +47,12 @@ async def session_login(request: Request) -> dict[str, bool]:
     return {"ok": True}
 
 
+@api_view(["GET"])
+async def whoami(request: Any) -> dict[str, Any]:
+    user = request.user
+    return {"class": f"{type(user).__module__}.{type(user).__name__}", "same": user is request.scope.get("user")}
+
+
 router = routers.SimpleRouter()
 router.register("articles", ArticleViewSet, basename="article")
 urlpatterns = [
@@ -53,6 +60,7 @@ urlpatterns = [
     path("auth/", include("fastjango.auth.tokens.urls")),
     path("session-login/", session_login, methods=["POST"]),
     path("csrf/", csrf_token_view),
+    path("whoami/", whoami),
 ]
 
 
@@ -130,3 +138,9 @@ async def test_session_users_need_the_csrf_token_and_tokens_do_not_borrow_the_se
     )
     assert borrowed.status_code == 401
     assert await Article.objects.acount() == 1
+
+
+async def test_an_anonymous_api_request_has_the_sites_anonymous_user(async_client: Any, backend: str) -> None:
+    """The REST layer keeps the AnonymousUser the auth middleware set, not a class of its own."""
+    answer = (await async_client.get("/whoami/")).json()
+    assert answer == {"class": "fastjango.auth.models.AnonymousUser", "same": True}

@@ -22,7 +22,7 @@ from fastjango.auth.dependencies import AnyUser, CurrentUser
 from fastjango.auth.models import User
 from fastjango.auth.social import urls as social_urls
 from fastjango.auth.social.models import SocialAccount
-from fastjango.auth.social.settings import SocialSettings, check_social_settings
+from fastjango.auth.social.settings import SocialSettings
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.core.project import Project
 from fastjango.core.urls import include, path
@@ -177,6 +177,20 @@ async def test_a_verified_email_links_the_existing_user(async_client: Any, provi
     assert account.user_id == bob.pk
     assert await User.objects.acount() == 1
     assert await (await User.objects.aget(pk=bob.pk)).acheck_password("bobs-password-123")  # untouched
+
+
+async def test_link_by_email_off_refuses_even_a_verified_address(
+    async_client: Any, provider: OAuthTestServer, settings: Any
+) -> None:
+    settings.SOCIAL_AUTH_PROVIDERS = {
+        name: {**config, "LINK_BY_EMAIL": False} for name, config in settings.SOCIAL_AUTH_PROVIDERS.items()
+    }
+    await User.objects.acreate_user("bob", "bob@example.com", "bobs-password-123")
+    provider.users["bob"] = ProviderUser(sub="sub-bob", email="bob@example.com", email_verified=True)
+    response = await log_in_with(async_client, "bob")
+    assert response.status_code == 409
+    assert "not linked to accounts by e-mail here" in response.json()["detail"]
+    assert not await SocialAccount.objects.aexists() and await User.objects.acount() == 1
 
 
 async def test_an_unverified_email_of_an_existing_user_is_refused(async_client: Any, provider: OAuthTestServer) -> None:
@@ -435,6 +449,7 @@ async def test_an_unreachable_provider_is_a_502(async_client: Any, settings: Any
             "SOCIAL_AUTH_PROVIDERS['corp'] needs a SERVER_METADATA_URL",
         ),
         ({"g": {"PRESET": "google", "CLIENT_ID": "a"}}, "SOCIAL_AUTH_PROVIDERS['g'] needs a CLIENT_SECRET"),
+        ({"g": "secret-value-xyz"}, "SOCIAL_AUTH_PROVIDERS['g'] must be a dict of settings, not str"),
         ({"Bad Name": {"PRESET": "google", "CLIENT_ID": "a", "CLIENT_SECRET": "b"}}, "provider named 'Bad Name'"),
         (
             {"gh": {"PRESET": "github", "CLIENT_ID": "a", "CLIENT_SECRET": "b", "USERINFO_URL": "api/user"}},
@@ -449,14 +464,11 @@ def test_bad_provider_settings_name_the_setting(providers: dict[str, Any], messa
         "SECRET_KEY": "s" * 50,
         "SOCIAL_AUTH_PROVIDERS": providers,
     }
-    try:
-        project = Project(config, environ={})
-    except ImproperlyConfigured as error:  # the plugin's fastjango_validate_settings runs check_social_settings
-        problems = str(error)
-    else:
-        problems = "\n".join(check_social_settings(project.settings))
+    with pytest.raises(ImproperlyConfigured) as caught:  # refused when the project loads, not at the first login
+        Project(config, environ={})
+    problems = str(caught.value)
     assert message in problems
-    assert "'b'" not in problems  # the client secret is not echoed
+    assert "'b'" not in problems and "secret-value" not in problems  # the client secret is not echoed
 
 
 def test_good_provider_settings_apply_the_presets() -> None:

@@ -473,6 +473,32 @@ def test_a_key_of_the_wrong_kind_is_named() -> None:
     small = _pem_private(rsa.generate_private_key(public_exponent=65537, key_size=1024))
     with pytest.raises(ValidationError, match="1024-bit RSA key; use at least 2048 bits"):
         TokenSettings.model_validate({"TOKEN_ALGORITHM": "RS256", "TOKEN_SIGNING_KEY": small})
+    one, other = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(ValidationError, match="TOKEN_VERIFYING_KEY is not the public half of TOKEN_SIGNING_KEY"):
+        TokenSettings.model_validate(
+            {
+                "TOKEN_ALGORITHM": "ES256",
+                "TOKEN_SIGNING_KEY": _pem_private(one),
+                "TOKEN_VERIFYING_KEY": _pem_public(other),
+            }
+        )
+    with pytest.raises(ValidationError, match="REFRESH_TOKEN_LIFETIME must be at least ACCESS_TOKEN_LIFETIME"):
+        TokenSettings.model_validate({"ACCESS_TOKEN_LIFETIME": 3600, "REFRESH_TOKEN_LIFETIME": 60})
+
+
+def test_an_empty_secret_key_cannot_sign_hs256_tokens() -> None:
+    from fastjango.core.exceptions import ImproperlyConfigured
+    from fastjango.core.project import Project
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY, which is empty: anyone could sign tokens"):
+        Project(
+            {
+                "INSTALLED_PLUGINS": ["orm", "auth"],
+                "DATABASES": {"default": {"URL": "sqlite:////tmp/fj-empty.sqlite3"}},
+                "SECRET_KEY": "",
+            },
+            environ={},
+        )
 
 
 async def test_verify_only_projects_accept_tokens_but_cannot_issue(
@@ -482,13 +508,19 @@ async def test_verify_only_projects_accept_tokens_but_cannot_issue(
     settings.TOKEN_ALGORITHM = "ES256"
     settings.TOKEN_SIGNING_KEY = _pem_private(private)
     await _user()
-    access = (await _tokens(async_client))["access_token"]
+    pair = await _tokens(async_client)
+    access = pair["access_token"]
     settings.TOKEN_SIGNING_KEY = None
     settings.TOKEN_VERIFYING_KEY = _pem_public(private)
     assert (await _me(async_client, access)).status_code == 200
     login = await _login(async_client)
     assert login.status_code == 400
     assert login.json()["error_description"] == "This project only verifies tokens: TOKEN_SIGNING_KEY is not set."
+    # Refused before anything is consumed: the refresh token stays unused, so no reuse alarm later.
+    refused = await async_client.post("/auth/token/refresh/", json={"refresh_token": pair["refresh_token"]})
+    assert refused.status_code == 400 and "only verifies tokens" in refused.json()["error_description"]
+    rows = [row async for row in RefreshToken.objects.all()]
+    assert len(rows) == 1 and rows[0].used_at is None and rows[0].revoked_at is None
 
 
 # --------------------------------------------------------------------------- with the token middleware

@@ -256,6 +256,16 @@ def test_a_model_gets_the_fields_of_every_abstract_parent() -> None:
     declared = Both._declared_fields  # what a concrete subclass is built from
     assert list(declared) == ["created", "name", "extra"]
     assert isinstance(declared["created"], fields.DateTimeField)
+
+    class Renamed(Both):
+        name = fields.CharField(max_length=80, unique=True)  # replaces Named's, as in Django (no clash error)
+
+        class Meta:
+            abstract = True
+
+    replaced = Renamed._declared_fields
+    assert list(replaced) == ["created", "name", "extra"]  # it keeps its place
+    assert replaced["name"].max_length == 80 and replaced["name"].unique
     # Django's own case: the fields of AbstractBaseUser and of PermissionsMixin both reach AbstractUser.
     assert {"password", "is_superuser", "groups", "username"} <= set(_abstract_user_fields())
 

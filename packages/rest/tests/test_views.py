@@ -477,3 +477,13 @@ async def test_schema_lists_the_errors_a_route_can_give(async_client: Any, backe
     detail = paths["/v/plain-authors/{pk}/"]["get"]["responses"]
     assert "404" in detail and "422" not in detail  # API views answer bad input with 400, never 422
     assert "400" in paths["/v/plain-authors/"]["post"]["responses"]
+
+
+async def test_options_passes_the_views_authentication_and_permissions(async_client: Any, backend: str) -> None:
+    """As in DRF, OPTIONS is a request like any other: an anonymous caller learns nothing of a private view."""
+    anonymous = await async_client.options("/private/")
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == 'Header realm="api"'
+    known = await async_client.options("/private/", headers={"X-User": "ann"})
+    assert known.status_code == 200
+    assert known.json()["name"] == "Private" and known.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert (await async_client.options("/private/", headers={"X-User": "bad"})).status_code == 401

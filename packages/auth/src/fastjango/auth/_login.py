@@ -127,8 +127,9 @@ async def aauthenticate(request: Any = None, **credentials: Any) -> Any:
     """The user these credentials belong to, from the first backend that recognises them, or ``None``.
 
     A backend whose ``authenticate`` does not take these credentials is
-    skipped; one that raises ``PermissionDenied`` stops the search. A password login with a
-    request is rate-limited first: too many recent failures raise
+    skipped; one that raises ``PermissionError`` stops the search (Django's
+    ``PermissionDenied``). A password login with a request is rate-limited
+    first: too many recent attempts raise
     :class:`~fastjango.auth.ratelimit.LoginRateLimited` before any backend (or hasher) runs.
     """
     from fastjango.auth.backends import BaseBackend, get_backends
@@ -164,8 +165,6 @@ async def aauthenticate(request: Any = None, **credentials: Any) -> Any:
         if limiter is not None:
             await limiter.asucceeded(request, username)
         return user
-    if limiter is not None:
-        await limiter.afailed(request, username)
     await _anotify("fastjango_auth_user_login_failed", credentials=_credentials_for_log(credentials), request=request)
     return None
 
@@ -197,8 +196,6 @@ def authenticate(request: Any = None, **credentials: Any) -> Any:
         if limiter is not None:
             limiter.succeeded(request, username)
         return user
-    if limiter is not None:
-        limiter.failed(request, username)
     _hooks().fastjango_auth_user_login_failed(
         credentials=_credentials_for_log(credentials), request=request, asynchronous=False
     )

@@ -15,7 +15,14 @@ from typing import Any
 
 from fastjango.core.exceptions import ImproperlyConfigured
 
-__all__ = ["AllowAllUsersModelBackend", "BaseBackend", "ModelBackend", "get_backends", "load_backend"]
+__all__ = [
+    "AllowAllUsersModelBackend",
+    "BaseBackend",
+    "ModelBackend",
+    "get_backends",
+    "load_backend",
+    "session_backend_path",
+]
 
 _CACHE_ATTRIBUTE = "_fj_permission_cache"
 
@@ -197,3 +204,18 @@ def get_backends(*, with_paths: bool = False) -> list[Any]:
             raise ImproperlyConfigured("AUTHENTICATION_BACKENDS is empty: nobody could ever log in.")
         cached = _backends = (paths, [(path, load_backend(path)) for path in paths])
     return list(cached[1]) if with_paths else [backend for _, backend in cached[1]]
+
+
+def session_backend_path() -> str:
+    """The backend a login without ``authenticate()`` names in the session: the first that loads users by id.
+
+    Social login and ``fastjango.auth.testing.aforce_login`` use it (``ModelBackend`` usually).
+    """
+    for path, backend in get_backends(with_paths=True):
+        method = getattr(type(backend), "aget_user", None)
+        if method is not None and method is not BaseBackend.aget_user:
+            return str(path)
+    raise ImproperlyConfigured(
+        "Logging a user in without a password needs an authentication backend that loads users by id "
+        "(aget_user), such as fastjango.auth.backends.ModelBackend, in AUTHENTICATION_BACKENDS."
+    )

@@ -122,8 +122,13 @@ def fastjango_register_checks(registry: Any, settings: Any) -> None:
 def fastjango_validate_settings(settings: Any) -> list[str]:
     from fastjango.auth.sessions.settings import check_session_settings
     from fastjango.auth.social.settings import check_social_settings
+    from fastjango.auth.tokens.settings import check_token_settings
 
-    return [*(check_session_settings(settings) or []), *check_social_settings(settings)]
+    return [
+        *(check_session_settings(settings) or []),
+        *check_social_settings(settings),
+        *check_token_settings(settings),
+    ]
 
 
 @hookimpl

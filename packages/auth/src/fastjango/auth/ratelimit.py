@@ -17,6 +17,7 @@ import math
 import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -277,8 +278,11 @@ def _client_ip(request: Any) -> str:
 
 
 def _digest(text: str) -> str:
-    # Usernames are the client's text: hashed, a key is short and holds nothing of what was typed.
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    # Usernames are the client's text: hashed, a key is short and holds nothing of what was typed. Spellings
+    # a database may match to one account (case and trailing spaces under MariaDB's collation, Unicode forms)
+    # share one counter, so "Ann" and "ann " are not fresh guesses at "ann".
+    canonical = unicodedata.normalize("NFKC", text).strip().casefold()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 #: A store that cannot be reached (Redis down): logins pause rather than go on uncounted.
@@ -342,7 +346,7 @@ class LoginRateLimiter:
         """
         ip = _client_ip(request)
         keys = [
-            (f"{self.prefix}reset:{_digest(email.lower())}", self.per_user),
+            (f"{self.prefix}reset:{_digest(email)}", self.per_user),
             (f"{self.prefix}reset-ip:{ip}", self.per_ip),
         ]
         try:
@@ -350,9 +354,6 @@ class LoginRateLimiter:
         except _STORE_ERRORS as error:
             raise _store_down(error) from error
         self._refuse(counts)
-
-    async def afailed(self, request: Any, username: str) -> None:
-        """A failed attempt: already counted by :meth:`acheck`."""
 
     async def asucceeded(self, request: Any, username: str) -> None:
         (user_key, _), (ip_key, _) = self._keys(request, username)
@@ -368,9 +369,6 @@ class LoginRateLimiter:
         except _STORE_ERRORS as error:
             raise _store_down(error) from error
         self._refuse(counts)
-
-    def failed(self, request: Any, username: str) -> None:
-        """A failed attempt: already counted by :meth:`check`."""
 
     def succeeded(self, request: Any, username: str) -> None:
         (user_key, _), (ip_key, _) = self._keys(request, username)

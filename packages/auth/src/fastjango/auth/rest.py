@@ -54,6 +54,9 @@ async def _authenticate(request: Request, credentials: Credentials) -> tuple[Any
     user = request.scope.get("user")
     if isinstance(auth, TokenAuth) and auth.kind == credentials.kind and getattr(user, "is_authenticated", False):
         return user, auth  # the token middleware already checked it
+    refused = request.scope.get("auth_error")
+    if refused:  # the token middleware refused these credentials already: the same reason, no second check
+        raise AuthenticationFailed(str(refused))
     try:
         return await aauthenticate_credentials(credentials)
     except TokenError as error:

@@ -37,7 +37,7 @@ async def aforce_login(client: Any, user: Any, *, backend: str | None = None, pr
     cookie makes them subject to the CSRF check.
     """
     from fastjango.auth._login import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from fastjango.auth.backends import get_backends
+    from fastjango.auth.backends import session_backend_path
     from fastjango.auth.csrf.api import SESSION_KEY as CSRF_SESSION_KEY
     from fastjango.auth.csrf.tokens import mask_secret, new_secret
     from fastjango.auth.sessions.backends.base import load_engine
@@ -46,7 +46,7 @@ async def aforce_login(client: Any, user: Any, *, backend: str | None = None, pr
 
     settings = _settings(project)
     if backend is None:
-        backend = next(iter(path for path, _ in get_backends(with_paths=True)))
+        backend = session_backend_path()
     session = Session(load_engine(settings), None)
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = backend

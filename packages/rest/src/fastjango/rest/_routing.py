@@ -10,7 +10,6 @@ exactly.
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,26 +91,17 @@ class ViewEndpoint:
             methods.add("HEAD")
         return sorted(methods)
 
-    def options_metadata(self) -> dict[str, Any]:
-        """The body of an ``OPTIONS`` answer, as DRF's ``SimpleMetadata`` gives it (without per-field actions)."""
-        name = re.sub(r"(ViewSet|APIView|View)$", "", self.view_class.__name__) or self.view_class.__name__
-        name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-        if self.is_viewset and self.detail is not None:
-            name = f"{name} {'Instance' if self.detail else 'List'}"
-        return {
-            "name": name,
-            "description": inspect.cleandoc(self.view_class.__doc__ or ""),  # its own, not a base class's
-            "renders": ["application/json"],
-            "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
-        }
-
     async def handle(self, request: StarletteRequest) -> StarletteResponse:
         method = request.method.lower()
         action = self.actions.get(method)
         if action is None and method == "head":
             action = self.actions.get("get")
         if action is None and method == "options":
-            return JSONResponse(self.options_metadata(), headers={"Allow": ", ".join(self.allowed_methods)})
+            # Through dispatch, so authentication, permissions and throttles apply (the "metadata" action, as DRF).
+            view = self.make_view("metadata" if self.is_viewset else None)
+            response: StarletteResponse = await view.dispatch(request, "options")
+            response.headers["Allow"] = ", ".join(self.allowed_methods)
+            return response
         if action is None:
             return JSONResponse(
                 {"detail": f'Method "{request.method}" not allowed.'},
@@ -119,8 +109,8 @@ class ViewEndpoint:
                 headers={"Allow": ", ".join(self.allowed_methods)},
             )
         view = self.make_view(action if self.is_viewset else self.view_class.method_actions.get(action))
-        response: StarletteResponse = await view.dispatch(request, action)
-        return response
+        answer: StarletteResponse = await view.dispatch(request, action)
+        return answer
 
 
 def view_endpoint(

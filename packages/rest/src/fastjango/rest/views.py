@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -92,7 +93,8 @@ class APIView:
     strict_query_params: bool = True
     #: OpenAPI tags of this view's routes (the router's basename when unset).
     schema_tags: Sequence[str] | None = None
-    #: The handler methods routed (HEAD and OPTIONS are not: CORS preflights are the CORS middleware's).
+    #: The handler methods routed. HEAD is answered by ``get`` and OPTIONS by :meth:`options`, on every route
+    #: of the view (neither is an OpenAPI operation); CORS preflights are the CORS middleware's.
     http_method_names: ClassVar[Sequence[str]] = ("get", "post", "put", "patch", "delete")
 
     request: Request
@@ -106,6 +108,23 @@ class APIView:
         for key, value in kwargs.items():
             setattr(self, key, value)
         self.headers: dict[str, str] = {}
+
+    async def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """``OPTIONS``: what this view is (DRF's metadata without the per-field ``actions``; see the OpenAPI
+        schema for the fields). It passes the view's authentication, permissions and throttles like any method."""
+        name = re.sub(r"(ViewSet|APIView|View)$", "", type(self).__name__) or type(self).__name__
+        name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+        detail = getattr(self, "detail", None)
+        if getattr(self, "is_viewset", False) and detail is not None:
+            name = f"{name} {'Instance' if detail else 'List'}"
+        return Response(
+            {
+                "name": name,
+                "description": inspect.cleandoc(type(self).__doc__ or ""),  # its own, not a base class's
+                "renders": ["application/json"],
+                "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+            }
+        )
 
     # ------------------------------------------------------------------ policies
     def get_authenticators(self) -> list[Any]:

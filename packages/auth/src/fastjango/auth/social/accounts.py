@@ -99,7 +99,14 @@ async def resolve_user(config: ProviderConfig, profile: Profile, *, auto_signup:
         same_email = await manager.filter(**{f"{email_field}__iexact": profile.email}).alist()
 
     if same_email:
-        if not (profile.email_verified and config.link_by_email):
+        if not config.link_by_email:
+            raise LoginRefused(
+                f"An account with the e-mail address {profile.email} already exists, and logins with "
+                f"{config.display_name} are not linked to accounts by e-mail here. Log in to that account with "
+                "its password instead.",
+                status_code=409,
+            )
+        if not profile.email_verified:
             raise LoginRefused(
                 f"An account with the e-mail address {profile.email} already exists, and "
                 f"{config.display_name} does not confirm that this address is verified, so the two cannot be "

@@ -181,7 +181,9 @@ class SocialSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    SOCIAL_AUTH_PROVIDERS: dict[str, dict[str, Any]] = setting(
+    # dict[str, Any], not dict[str, dict]: pydantic would echo a wrong entry (a secret) in its error;
+    # check_social_settings() checks the entries and names only the key at fault.
+    SOCIAL_AUTH_PROVIDERS: dict[str, Any] = setting(
         default_factory=dict,
         description=(
             'Providers users may log in with: {"google": {"PRESET": "google", "CLIENT_ID": ..., '

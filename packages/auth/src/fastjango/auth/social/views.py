@@ -109,6 +109,7 @@ def _take_pending(session: Any, state: str | None) -> dict[str, Any] | None:
 async def social_callback(request: Request, provider: str) -> Response:
     """Finish the login the provider sends the browser back from; log the user in and redirect."""
     from fastjango.auth import alogin
+    from fastjango.auth.backends import session_backend_path
 
     found = get_provider(provider)
     if found is None:
@@ -139,7 +140,7 @@ async def social_callback(request: Request, provider: str) -> Response:
         user = await resolve_user(found.config, profile, auto_signup=_settings().SOCIAL_AUTH_AUTO_SIGNUP)
     except LoginRefused as refused:
         return _problem(refused.status_code, str(refused))
-    await alogin(request, user, backend=_backend_path())
+    await alogin(request, user, backend=session_backend_path())
     target = entry.get("next") or _settings().LOGIN_REDIRECT_URL
     return RedirectResponse(target, status_code=302)
 
@@ -155,19 +156,5 @@ async def _profile(provider: Provider, code: str, entry: dict[str, Any]) -> Any:
         raise ProviderError(f"{error.error}: {error.description or 'no description'}") from None
     except HTTPError as error:
         raise ProviderUnreachable(f"the provider cannot be reached ({type(error).__name__})") from None
-
-
-def _backend_path() -> str:
-    """The backend that will load the user from the session: the first that can (``ModelBackend`` usually)."""
-    from fastjango.auth.backends import BaseBackend, get_backends
-
-    for path, backend in get_backends(with_paths=True):
-        method = getattr(type(backend), "aget_user", None)
-        if method is not None and method is not BaseBackend.aget_user:
-            return str(path)
-    from fastjango.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(
-        "Social login needs an authentication backend that loads users by id (aget_user), such as "
-        "fastjango.auth.backends.ModelBackend, in AUTHENTICATION_BACKENDS."
-    )
+    except (ValueError, RuntimeError) as error:  # a non-JSON answer, discovery without jwks_uri: the provider's fault
+        raise ProviderError(f"the provider's answer could not be used ({type(error).__name__}: {error})") from None

@@ -38,9 +38,15 @@ def createapikey(username: str, name: str, expires_in_days: int | None, database
 @click.command("cleartokens")
 @click.option("--database", default="default", show_default=True, help="Database alias to use.")
 def cleartokens(database: str) -> None:
-    """Delete expired refresh tokens (a cron job, like clearsessions); reuse detection needs only live ones."""
+    """Delete the refresh tokens of logins whose every token has expired (a cron job, like clearsessions).
+
+    A login's rows go together: a revoked login is known by its rows, so one still-valid token keeps all of
+    its family (deleting the expired, revoked ones would make the login look unrevoked).
+    """
     from fastjango.auth.tokens.models import RefreshToken
 
     now = datetime.datetime.now(datetime.UTC)
-    count, _ = RefreshToken.objects.db_manager(database).filter(expires_at__lt=now).delete()
+    tokens = RefreshToken.objects.db_manager(database)
+    live = tokens.filter(expires_at__gte=now).values("family")
+    count, _ = tokens.filter(expires_at__lt=now).exclude(family__in=live).delete()
     click.echo(f"Deleted {count} expired refresh token(s).")

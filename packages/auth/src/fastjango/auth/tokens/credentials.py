@@ -43,10 +43,10 @@ def _api_key_header() -> str:
 
 def find_credentials(headers: Mapping[str, str]) -> Credentials | None:
     """The token credentials of a request's headers (lower-case names), or ``None``."""
-    authorization = headers.get("authorization")
+    authorization = (headers.get("authorization") or "").strip()
     if authorization:
-        scheme, _, value = authorization.strip().partition(" ")
-        value = value.strip()
+        scheme, *rest = authorization.split(None, 1)  # any whitespace, as is_token_authorization reads it
+        value = rest[0].strip() if rest else ""
         scheme = scheme.lower()
         if scheme == "bearer":
             if value.startswith(API_KEY_PREFIX + "_"):

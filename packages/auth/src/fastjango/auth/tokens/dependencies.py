@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.openapi.models import APIKey as APIKeyModel
 from fastapi.openapi.models import APIKeyIn, OAuth2, OAuthFlowPassword, OAuthFlows
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from starlette.requests import HTTPConnection
 
 from fastjango.auth.tokens.credentials import TokenAuth, aauthenticate_credentials, find_credentials
 from fastjango.auth.tokens.jwt import TokenError
@@ -76,6 +77,12 @@ class _ApiKeyHeader(APIKeyHeader):
     def model(self, value: Any) -> None:
         pass
 
+    async def __call__(self, request: HTTPConnection) -> str | None:
+        # The header itself, without building the OpenAPI model on every request as the base class would.
+        from fastjango.core.project import get_project
+
+        return request.headers.get(str(get_project().settings.API_KEY_HEADER))
+
 
 oauth2_scheme = _PasswordBearer(
     scheme_name="OAuth2PasswordBearer",
@@ -102,6 +109,9 @@ async def token_user(
     user = request.scope.get("user")
     if isinstance(auth, TokenAuth) and getattr(user, "is_authenticated", False):
         return user  # the token middleware already checked it
+    refused = request.scope.get("auth_error")
+    if refused:  # the token middleware refused it already: no second decoding, same reason
+        raise _unauthorized(str(refused))
     credentials = find_credentials(request.headers)
     if credentials is None:
         raise HTTPException(

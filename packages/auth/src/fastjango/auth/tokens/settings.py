@@ -76,6 +76,26 @@ def load_pem_key(name: str, pem: str, algorithm: str, *, private: bool) -> Any:
     return key
 
 
+def _public_bytes(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return bytes(key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def check_token_settings(settings: Any) -> list[str]:
+    """Problems between the token settings and core's (for the plugin's ``fastjango_validate_settings``)."""
+    if (
+        settings.get("TOKEN_ALGORITHM", "HS256") in HMAC_ALGORITHMS
+        and not settings.get("TOKEN_SIGNING_KEY")
+        and not str(settings.get("SECRET_KEY") or "")
+    ):
+        return [
+            "TOKEN_ALGORITHM is an HMAC algorithm with its key derived from SECRET_KEY, which is empty: anyone could "
+            "sign tokens. Set SECRET_KEY (or TOKEN_SIGNING_KEY)."
+        ]
+    return []
+
+
 class TokenSettings(BaseModel):
     """How API tokens are signed, checked and how long they live."""
 
@@ -124,9 +144,13 @@ class TokenSettings(BaseModel):
 
     @field_validator("ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME")
     @classmethod
-    def _positive(cls, value: datetime.timedelta) -> datetime.timedelta:
+    def _positive(cls, value: datetime.timedelta, info: ValidationInfo) -> datetime.timedelta:
         if value <= datetime.timedelta(0):
             raise ValueError("token lifetimes must be positive")
+        access = info.data.get("ACCESS_TOKEN_LIFETIME")
+        if info.field_name == "REFRESH_TOKEN_LIFETIME" and access is not None and value < access:
+            # A revoked login is known by its refresh-token rows, which cleartokens deletes once they expire.
+            raise ValueError("REFRESH_TOKEN_LIFETIME must be at least ACCESS_TOKEN_LIFETIME")
         return value
 
     @field_validator("TOKEN_LEEWAY")
@@ -159,8 +183,11 @@ class TokenSettings(BaseModel):
                 f"TOKEN_ALGORITHM {algorithm} needs TOKEN_SIGNING_KEY (a PEM private key) or, to verify only, "
                 "TOKEN_VERIFYING_KEY (a PEM public key)"
             )
-        if signing is not None:
-            load_pem_key("TOKEN_SIGNING_KEY", signing, algorithm, private=True)
-        if verifying is not None:
-            load_pem_key("TOKEN_VERIFYING_KEY", verifying, algorithm, private=False)
+        private = load_pem_key("TOKEN_SIGNING_KEY", signing, algorithm, private=True) if signing else None
+        public = load_pem_key("TOKEN_VERIFYING_KEY", verifying, algorithm, private=False) if verifying else None
+        if private is not None and public is not None and _public_bytes(private.public_key()) != _public_bytes(public):
+            raise ValueError(
+                "TOKEN_VERIFYING_KEY is not the public half of TOKEN_SIGNING_KEY: every token issued would be "
+                "refused (leave TOKEN_VERIFYING_KEY unset to use the signing key's own)"
+            )
         return algorithm

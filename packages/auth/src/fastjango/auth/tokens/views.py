@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from fastjango.auth.csrf import csrf_exempt
-from fastjango.auth.tokens.jwt import TokenError
+from fastjango.auth.tokens.jwt import TokenError, token_keys
 
 __all__ = ["refresh_view", "revoke_view", "token_view"]
 
@@ -31,6 +31,9 @@ def _error(error: str, description: str, status_code: int = 400, headers: dict[s
         status_code=status_code,
         headers={**_NO_STORE, **(headers or {})},
     )
+
+
+_VERIFY_ONLY = "This project only verifies tokens: TOKEN_SIGNING_KEY is not set."
 
 
 class _BadRequest(Exception):
@@ -81,10 +84,7 @@ async def _password_grant(request: Request, fields: dict[str, Any]) -> JSONRespo
         return _error("rate_limited", str(limited), 429, {"Retry-After": str(seconds)})
     if user is None or not getattr(user, "is_active", True):
         return _error("invalid_grant", "Wrong username or password.")
-    try:
-        pair = await aissue_tokens(user)
-    except TokenError as error:  # a verify-only project (no signing key)
-        return _error("unsupported_grant_type", error.detail)
+    pair = await aissue_tokens(user)
     return JSONResponse(pair.as_response(), headers=_NO_STORE)
 
 
@@ -105,6 +105,9 @@ async def token_view(request: Request) -> JSONResponse:
     try:
         fields = await _fields(request, json_allowed=False)
         grant_type = _required(fields, "grant_type")
+        if grant_type in ("password", "refresh_token") and token_keys().signing is None:
+            # Said before any password is checked or refresh token consumed: a verify-only project issues nothing.
+            return _error("unsupported_grant_type", _VERIFY_ONLY)
         if grant_type == "password":
             return await _password_grant(request, fields)
         if grant_type == "refresh_token":
@@ -121,6 +124,8 @@ async def refresh_view(request: Request) -> JSONResponse:
     """``{"refresh_token": ...}`` -> a new token pair (the refresh token given is consumed)."""
     try:
         fields = await _fields(request, json_allowed=True)
+        if token_keys().signing is None:
+            return _error("unsupported_grant_type", _VERIFY_ONLY)
         return await _refresh_grant(fields)
     except _BadRequest as bad:
         return _error("invalid_request", bad.description)

@@ -46,6 +46,14 @@ class BadRequest(Exception):
         return JSONResponse(content, status_code=self.status_code, headers={"Cache-Control": "no-store"})
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Fields:
     """The submitted fields; ``is_form`` when they came from an HTML form (the answer is then a redirect)."""
 
@@ -60,6 +68,12 @@ class Fields:
                 continue
             if not isinstance(value, str):
                 raise BadRequest(f"{key} must be a string.", {key: ["Must be a string."]})
+            # No database stores these (PostgreSQL refuses NUL, none takes a lone surrogate): a 400, never a 500.
+            if "\x00" in value or not _encodable(value):
+                raise BadRequest(
+                    f"{key} contains a character that is not allowed.",
+                    {key: ["Contains a NUL character or invalid Unicode."]},
+                )
             return value
         return None
 

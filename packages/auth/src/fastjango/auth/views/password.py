@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from fastjango.auth._login import aupdate_session_auth_hash, get_user_model
 from fastjango.auth.dependencies import CurrentUser
+from fastjango.auth.hashers import MAX_PASSWORD_LENGTH
 from fastjango.auth.password_validation import PasswordValidationError, password_changed, validate_password
 from fastjango.auth.ratelimit import LoginRateLimited, get_login_rate_limiter
 from fastjango.auth.tokens_reset import TokenCheck, default_token_generator, uid_decode, uid_encode
@@ -62,6 +63,12 @@ def _new_password(fields: Fields, user: Any) -> str:
             {"new_password2": ["The two password fields didn't match."]},
             code="password_mismatch",
         )
+    if len(password) > MAX_PASSWORD_LENGTH:  # set_password() would refuse it: say so before validating
+        raise BadRequest(
+            f"Passwords are limited to {MAX_PASSWORD_LENGTH} characters.",
+            {"new_password": [f"Passwords are limited to {MAX_PASSWORD_LENGTH} characters."]},
+            code="password_invalid",
+        )
     try:
         validate_password(password, user)
     except PasswordValidationError as error:
@@ -94,9 +101,7 @@ async def password_change_view(request: Request, user: CurrentUser) -> Response:
                 await limiter.acheck(request, username)
             except LoginRateLimited as limited:
                 return rate_limited(limited)
-        if not await user.acheck_password(old_password):
-            if limiter is not None:
-                await limiter.afailed(request, username)
+        if not await user.acheck_password(old_password):  # the attempt was counted by acheck()
             raise BadRequest(
                 "Your old password was entered incorrectly.",
                 {"old_password": ["Your old password was entered incorrectly. Please enter it again."]},
@@ -223,18 +228,19 @@ async def _user_for_link(uidb64: str, token: str) -> Any:
             user = await model._default_manager.aget(pk=pk)
         except model.DoesNotExist:
             user = None
+    # A link naming no account gets the answer of a wrong token: reset links must not tell which ids exist.
+    invalid = BadRequest(
+        "This password reset link is invalid or has already been used: ask for a new one.", code="invalid_token"
+    )
     if user is None:
-        raise BadRequest("This password reset link is not valid: it names no account.", code="invalid_link")
+        raise invalid
     verdict = default_token_generator.check_token(user, token)
     if verdict is TokenCheck.EXPIRED:
         raise BadRequest(
             "This password reset link has expired: ask for a new one.", code="expired_token", status_code=400
         )
     if verdict is not TokenCheck.VALID:
-        raise BadRequest(
-            "This password reset link is invalid or has already been used: ask for a new one.",
-            code="invalid_token",
-        )
+        raise invalid
     return user
 
 

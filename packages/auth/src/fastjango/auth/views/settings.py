@@ -31,11 +31,20 @@ class AccountSettings(BaseModel):
     @field_validator("PASSWORD_RESET_URL")
     @classmethod
     def _has_placeholders(cls, value: str | None) -> str | None:
-        if value is not None and ("{uidb64}" not in value or "{token}" not in value):
+        if value is None:
+            return value
+        if "{uidb64}" not in value or "{token}" not in value:
             raise ValueError(
                 "must contain {uidb64} and {token}, as 'https://app.example.com/reset/{uidb64}/{token}/'; "
                 f"got {value!r}"
             )
+        try:
+            value.format(uidb64="x", token="y")  # noqa: S106 - a placeholder filled to test the template
+        except (KeyError, IndexError, ValueError):
+            raise ValueError(
+                f"may hold no placeholder but {{uidb64}} and {{token}} (write a literal brace as {{{{ or }}}}); "
+                f"got {value!r}"
+            ) from None
         return value
 
     @field_validator("PASSWORD_RESET_TIMEOUT")

@@ -109,6 +109,7 @@ class Options:
         self.swappable: str | None = declared.get("swappable")
         #: The model an automatic many-to-many table was made for (it is swapped out with that model).
         self.auto_created: type[Model] | None = declared.get("auto_created")
+        self._swapped_for: tuple[object, str | None] | None = None  # (settings, answer) of the last lookup
         self.default_manager_name: str | None = inherited("default_manager_name", None)
         self.base_manager_name: str | None = inherited("base_manager_name", None)
         self.inheritable: dict[str, Any] = {
@@ -171,10 +172,16 @@ class Options:
 
         if not has_project(load=False):
             return None
-        value = getattr(get_project().settings, self.swappable, None)
-        if not isinstance(value, str) or not value or value.lower() == self.label_lower:
-            return None
-        return value
+        settings = get_project().settings
+        cached = self._swapped_for
+        # Read on every manager access, so once per settings object (the setting is fixed for a project's life:
+        # the relations are built from it).
+        if cached is not None and cached[0] is settings:
+            return cached[1]
+        value = getattr(settings, self.swappable, None)
+        swapped = None if not isinstance(value, str) or not value or value.lower() == self.label_lower else value
+        self._swapped_for = (settings, swapped)
+        return swapped
 
     def add_field(self, field: Field[Any]) -> None:
         if field.many_to_many:
